@@ -10,3 +10,4 @@ export * from './context.ts';
 export * from './events.ts';
 export * from './media-token.ts';
 export * from './client.ts';
+export * from './metrics.ts';

@@ -1,0 +1,75 @@
+/**
+ * Metric names (part of the contract, SPEC §6) and the telemetry set-up both processes share:
+ * an OpenTelemetry meter provider read by a Prometheus exporter (served on each process's
+ * `GET /metrics`), and by Azure Monitor when a connection string is configured.
+ * Prometheus names are these with dots as underscores (`call_answer_latency`); counters gain `_total`.
+ */
+import { metrics, type Meter } from '@opentelemetry/api';
+import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+
+/** Every metric name the services export. */
+export const METRIC = {
+  answerLatency: 'call.answer.latency',
+  endpointLatency: 'call.turn.endpoint.latency',
+  sttFinalLatency: 'call.stt.final.latency',
+  llmTtft: 'call.llm.ttft',
+  llmFirstSentence: 'call.llm.first_sentence.latency',
+  ttsTtfb: 'call.tts.ttfb',
+  bargeinLatency: 'call.bargein.latency',
+  aecDropped: 'call.aec.dropped',
+  aecMissed: 'call.aec.missed',
+  aecErle: 'call.aec.erle',
+  aecDelay: 'call.aec.delay',
+  framesLate: 'call.frames.late',
+  framesIn: 'call.frames.in',
+  eventLoopLag: 'process.event_loop.lag',
+  activeCalls: 'call.active',
+  badFrames: 'call.frames.rejected',
+  callsStarted: 'call.started',
+  callsEnded: 'call.ended',
+} as const;
+
+/** Histogram boundaries (ms) fine enough to read p50/p95/p99 of a few hundred ms to seconds. */
+export const LATENCY_BUCKETS_MS: readonly number[] = [
+  1, 2, 5, 10, 20, 50, 75, 100, 150, 200, 300, 400, 500, 650, 800, 1000, 1250, 1500, 2000, 2500, 3000, 4000, 5000, 7500, 10000, 15000,
+];
+
+/** The telemetry of one process. */
+export interface Telemetry {
+  readonly meter: Meter;
+  /** Prometheus text exposition of every metric. */
+  prometheusText(): Promise<string>;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Sets up metrics for a process. Call once at start-up, from the entry point.
+ * @example const telemetry = await setupTelemetry({ serviceName: 'gateway', appInsightsConnectionString: config.telemetry.app_insights_connection_string });
+ */
+export async function setupTelemetry(options: { serviceName: string; appInsightsConnectionString?: string | undefined; global?: boolean }): Promise<Telemetry> {
+  const prometheus = new PrometheusExporter({ preventServerStart: true });
+  const serializer = new PrometheusSerializer();
+  if (options.appInsightsConnectionString !== undefined) {
+    // Azure Monitor owns the global providers (traces, logs, metrics); our Prometheus reader rides along.
+    const { useAzureMonitor, shutdownAzureMonitor } = await import('@azure/monitor-opentelemetry');
+    useAzureMonitor({
+      azureMonitorExporterOptions: { connectionString: options.appInsightsConnectionString },
+      metricReaders: [prometheus],
+      resource: resourceFromAttributes({ 'service.name': options.serviceName }),
+    });
+    return {
+      meter: metrics.getMeter(options.serviceName),
+      prometheusText: async () => serializer.serialize((await prometheus.collect()).resourceMetrics),
+      shutdown: () => shutdownAzureMonitor(),
+    };
+  }
+  const provider = new MeterProvider({ readers: [prometheus], resource: resourceFromAttributes({ 'service.name': options.serviceName }) });
+  if (options.global !== false) metrics.setGlobalMeterProvider(provider);
+  return {
+    meter: provider.getMeter(options.serviceName),
+    prometheusText: async () => serializer.serialize((await prometheus.collect()).resourceMetrics),
+    shutdown: () => provider.shutdown(),
+  };
+}
