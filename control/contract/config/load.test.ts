@@ -78,4 +78,15 @@ describe('loadConfig', () => {
   it('requires the backend settings of the kind chosen', () => {
     expect(problemsOf(() => loadConfig({ env: { STORE__KIND: 'cosmos' } }))[0]).toMatch(/^store\.cosmos:/);
   });
+
+  it('turns on the OpenAI voice loop from OPENAI_API_KEY alone, without overriding explicit settings', () => {
+    const config = loadConfig({ env: { OPENAI_API_KEY: 'sk-test' } });
+    expect(config.llm.fast.api_key).toBe('sk-test');
+    expect(config.llm.slow.api_key).toBe('sk-test');
+    expect(config.stt.provider).toBe('openai');
+    expect(config.tts.provider).toBe('openai');
+    const explicit = loadConfig({ env: { OPENAI_API_KEY: 'sk-test', TTS__PROVIDER: 'espeak', LLM__FAST__API_KEY: 'other' } });
+    expect(explicit.tts.provider).toBe('espeak');
+    expect(explicit.llm.fast.api_key).toBe('other');
+  });
 });

@@ -36,6 +36,7 @@ export interface ConfigSources {
 export function loadConfig(sources: ConfigSources = {}): Config {
   const raw = readFile(sources.file);
   if (sources.overrides) deepMerge(raw, sources.overrides);
+  applyWellKnownEnv(raw, sources.env ?? {});
   applyEnv(raw, sources.env ?? {});
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(formatIssues(parsed.error.issues));
@@ -72,6 +73,42 @@ function applyEnv(target: Record<string, unknown>, env: Readonly<Record<string, 
       node = node[key] as Record<string, unknown>;
     }
     node[path[path.length - 1] as string] = value;
+  }
+}
+
+/**
+ * Conventional variables, applied under the `__` overrides: `OPENAI_API_KEY` alone turns on the
+ * whole voice loop on OpenAI (LLM, transcription, speech) unless something else is configured;
+ * `APPLICATIONINSIGHTS_CONNECTION_STRING` turns on Azure Monitor.
+ */
+function applyWellKnownEnv(target: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>): void {
+  const section = (name: string): Record<string, unknown> => {
+    const existing = target[name];
+    if (isPlainObject(existing)) return existing;
+    const created: Record<string, unknown> = {};
+    target[name] = created;
+    return created;
+  };
+  const openaiKey = env.OPENAI_API_KEY;
+  if (openaiKey !== undefined && openaiKey !== '') {
+    const llm = section('llm');
+    for (const tier of ['fast', 'slow']) {
+      const endpoint = isPlainObject(llm[tier]) ? (llm[tier] as Record<string, unknown>) : {};
+      llm[tier] = endpoint;
+      if (endpoint.api_key === undefined && (endpoint.provider ?? 'openai') === 'openai') endpoint.api_key = openaiKey;
+    }
+    for (const name of ['stt', 'tts']) {
+      const s = section(name);
+      if (s.provider === undefined || s.provider === 'none') s.provider = 'openai';
+      const openai = isPlainObject(s.openai) ? s.openai : {};
+      s.openai = openai;
+      if (openai.api_key === undefined) openai.api_key = openaiKey;
+    }
+  }
+  const appInsights = env.APPLICATIONINSIGHTS_CONNECTION_STRING;
+  if (appInsights !== undefined && appInsights !== '') {
+    const telemetry = section('telemetry');
+    if (telemetry.app_insights_connection_string === undefined) telemetry.app_insights_connection_string = appInsights;
   }
 }
 

@@ -19,8 +19,8 @@ export type LlmEndpoint = z.infer<typeof LlmEndpoint>;
 
 export const LlmSection = z
   .strictObject({
-    fast: LlmEndpoint.prefault({ model: 'gpt-4.1-nano' }),
-    slow: LlmEndpoint.prefault({ model: 'gpt-4.1' }),
+    fast: LlmEndpoint.extend({ model: z.string().min(1).default('gpt-4.1-nano') }).prefault({}),
+    slow: LlmEndpoint.extend({ model: z.string().min(1).default('gpt-4.1') }).prefault({}),
     /** Attempts on one model before falling back to the other. */
     max_retries: zInt(0, 10, 2),
     /** Time allowed for the first token before the attempt counts as failed (ms). */
