@@ -14,6 +14,8 @@ export { ConcurrencyError, NotFoundError, type CallStore } from './types.ts';
 export { InvalidCallError } from './validate.ts';
 export { applyEvents, emptyClaim, MAX_APPLIED_EVENT_IDS } from './apply-events.ts';
 export { SqliteCallStore, type SqliteStoreOptions } from './sqlite-store.ts';
+export type { CosmosCallStore, CosmosSettings, CosmosStoreOptions } from './cosmos-store.ts';
+export { retryOnConflict, retryOnThrottle, type ConflictRetryOptions, type ThrottleRetryOptions } from './retry.ts';
 
 /**
  * Opens the configured store. Cosmos DB: creates the database and container if absent.
@@ -22,7 +24,8 @@ export { SqliteCallStore, type SqliteStoreOptions } from './sqlite-store.ts';
 export async function createStore(config: Config['store']): Promise<CallStore> {
   if (config.kind === 'cosmos') {
     if (!config.cosmos) throw new Error('store.cosmos is required when store.kind is cosmos');
-    throw new Error('store.kind cosmos is not available yet');
+    const { CosmosCallStore } = await import('./cosmos-store.ts');
+    return CosmosCallStore.open(config.cosmos);
   }
   return new SqliteCallStore({ path: config.sqlite.path });
 }
