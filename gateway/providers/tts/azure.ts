@@ -94,7 +94,7 @@ async function* synthesize(
     (result) => {
       if (result.reason === sdk.ResultReason.Canceled) {
         const details = sdk.CancellationDetails.fromResult(result);
-        failure = new ProviderError(`Azure TTS canceled: ${details.errorDetails}`, 'tts:azure', details.errorCode !== sdk.CancellationErrorCode.AuthenticationFailure);
+        failure = new ProviderError(`Azure TTS canceled: ${details.errorDetails}`, 'tts:azure', details.ErrorCode !== sdk.CancellationErrorCode.AuthenticationFailure);
       }
       done = true;
       notify();
