@@ -1,0 +1,91 @@
+/**
+ * The worker loop: claims jobs, runs each with the handler for its kind, acks on success and
+ * fails on error (the queue retries or dead-letters). Stops claiming on abort and resolves once
+ * the jobs already running have finished.
+ */
+import { errorText } from './options.ts';
+import type { Job, JobQueue } from './types.ts';
+
+/** Runs one job; a rejection fails the attempt. Must be idempotent: delivery is at least once. */
+export type JobHandler = (job: Job) => Promise<void>;
+
+/** Options of {@link runWorker}. */
+export interface WorkerOptions {
+  /** This worker's name in the queue (e.g. host name + pid). */
+  readonly consumer: string;
+  /** Jobs run at once. Default 4. */
+  readonly concurrency?: number;
+  /** Wait between claims when the queue is empty. Default 500 ms: post-call work is not urgent. */
+  readonly pollMs?: number;
+  /** Abort to stop: no new claims; running jobs finish and are acked. */
+  readonly signal: AbortSignal;
+  /** Queue errors (claim, ack, fail) and handler errors; the loop keeps going. */
+  readonly onError?: (error: unknown, job?: Job) => void;
+}
+
+/**
+ * Runs jobs from `queue` until `signal` aborts; resolves when the last running job has settled.
+ *
+ * @example
+ * const controller = new AbortController();
+ * const stopped = runWorker(queue, { insights: (job) => insights(job.payload) }, { consumer: 'w1', signal: controller.signal });
+ * controller.abort(); await stopped;
+ */
+export async function runWorker(queue: JobQueue, handlers: Readonly<Record<string, JobHandler>>, options: WorkerOptions): Promise<void> {
+  const concurrency = options.concurrency ?? 4;
+  const pollMs = options.pollMs ?? 500;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError('concurrency must be a positive integer');
+  if (!Number.isFinite(pollMs) || pollMs < 0) throw new RangeError('pollMs must be a non-negative number');
+  const { signal } = options;
+  const onError = options.onError ?? (() => {});
+  const running = new Set<Promise<void>>();
+  let wake: (() => void) | undefined;
+
+  const run = async (job: Job): Promise<void> => {
+    const handler = Object.hasOwn(handlers, job.kind) ? handlers[job.kind] : undefined;
+    try {
+      if (!handler) throw new Error(`no handler for job kind "${job.kind}"`);
+      await handler(job);
+    } catch (err) {
+      onError(err, job);
+      await queue.fail(job.id, errorText(err)).catch((e: unknown) => onError(e, job));
+      return;
+    }
+    // An ack lost here only means the job runs again after its lease: handlers are idempotent.
+    await queue.ack(job.id).catch((e: unknown) => onError(e, job));
+  };
+
+  while (!signal.aborted) {
+    const free = concurrency - running.size;
+    let claimed: Job[] = [];
+    if (free > 0) {
+      try {
+        claimed = await queue.claim(options.consumer, free);
+      } catch (err) {
+        onError(err);
+      }
+    }
+    for (const job of claimed) {
+      const p: Promise<void> = run(job).finally(() => {
+        running.delete(p);
+        wake?.();
+      });
+      running.add(p);
+    }
+    // A full batch suggests more is waiting: claim again at once if a slot is free.
+    if (free > 0 && claimed.length === free && running.size < concurrency) continue;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, pollMs);
+      signal.addEventListener('abort', done, { once: true });
+      // With every slot busy, only a finishing job (or abort) is worth waking for.
+      wake = done;
+    });
+  }
+  await Promise.allSettled(running);
+}
