@@ -37,7 +37,13 @@ export async function runWorker(queue: JobQueue, handlers: Readonly<Record<strin
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError('concurrency must be a positive integer');
   if (!Number.isFinite(pollMs) || pollMs < 0) throw new RangeError('pollMs must be a non-negative number');
   const { signal } = options;
-  const onError = options.onError ?? (() => {});
+  const onError = (error: unknown, job?: Job) => {
+    try {
+      options.onError?.(error, job);
+    } catch {
+      // A throwing error reporter must not stop the worker or leave a job half-handled.
+    }
+  };
   const running = new Set<Promise<void>>();
   let wake: (() => void) | undefined;
 
@@ -74,18 +80,25 @@ export async function runWorker(queue: JobQueue, handlers: Readonly<Record<strin
     }
     // A full batch suggests more is waiting: claim again at once if a slot is free.
     if (free > 0 && claimed.length === free && running.size < concurrency) continue;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, pollMs);
-      signal.addEventListener('abort', done, { once: true });
-      // With every slot busy, only a finishing job (or abort) is worth waking for.
-      wake = done;
-    });
+    await idle(pollMs, signal, (w) => (wake = w));
   }
   await Promise.allSettled(running);
+}
+
+/**
+ * Resolves after `ms`, on abort, or when the function handed to `setWake` is called (a job
+ * finished, so a slot is free). Leaves no timer or listener behind.
+ */
+function idle(ms: number, signal: AbortSignal, setWake: (wake: (() => void) | undefined) => void): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      setWake(undefined);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    setWake(done);
+  });
 }
