@@ -77,7 +77,13 @@ export function describeJobQueueContract(name: string, factory: HarnessFactory, 
       expect(await q.deadLetters()).toEqual([]);
     });
 
-    it('takes at most `max` jobs per claim, oldest first, never the same job twice', async () => {
+    it('delivers in enqueue order', async () => {
+      for (let i = 0; i < 5; i++) await q.enqueue(job(`j${i}`));
+      expect((await q.claim('a', 2)).map((j) => j.id)).toEqual(['j0', 'j1']);
+      expect((await q.claim('a', 10)).map((j) => j.id)).toEqual(['j2', 'j3', 'j4']);
+    });
+
+    it('takes at most `max` jobs per claim and never gives one job to two consumers', async () => {
       for (let i = 0; i < 5; i++) await q.enqueue(job(`j${i}`));
       const other = await h.open();
       const [a, b] = await Promise.all([q.claim('a', 3), other.claim('b', 3)]);

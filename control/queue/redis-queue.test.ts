@@ -19,7 +19,7 @@ afterAll(async () => {
  * Redis measures lease expiry itself (XAUTOCLAIM min-idle), in real time: a short timeout keeps
  * the crash tests quick, long enough that a claim right after another never sees it expired.
  */
-const VISIBILITY_MS = 1_000;
+const VISIBILITY_MS = 2_000;
 
 describeJobQueueContract(
   'redis',

@@ -76,7 +76,7 @@ export class SqliteJobQueue implements JobQueue {
         "INSERT OR IGNORE INTO jobs (id, kind, payload, state, attempts, due_ms, created_ms) VALUES (?, ?, ?, 'ready', 0, ?, ?)",
       ),
       due: db.prepare<[number, number], JobRow>(
-        "SELECT id, kind, payload, state, attempts FROM jobs WHERE state IN ('ready', 'running') AND due_ms <= ? ORDER BY due_ms, created_ms LIMIT ?",
+        "SELECT id, kind, payload, state, attempts FROM jobs WHERE state IN ('ready', 'running') AND due_ms <= ? ORDER BY due_ms, created_ms, rowid LIMIT ?",
       ),
       lease: db.prepare("UPDATE jobs SET state = 'running', attempts = attempts + 1, due_ms = ?, consumer = ? WHERE id = ?"),
       one: db.prepare<[string], JobRow>('SELECT id, kind, payload, state, attempts FROM jobs WHERE id = ?'),
