@@ -1,6 +1,7 @@
 /** `conversation`: prompts, spoken phrases per language, and the default `initiate` of inbound calls. */
 import { z } from 'zod';
 import { CallInitiate, LanguageEntry } from '../../call.ts';
+import { zBool, zInt } from '../coerce.ts';
 
 const Phrases = z.record(z.string(), z.array(z.string().min(1)).min(1));
 
@@ -30,6 +31,16 @@ export const ConversationSection = z
     task_prompt: z
       .string()
       .default('Your objective: {task}\nClaim so far (JSON): {claim}\nReminders (JSON): {reminders}'),
+    /** Tool-call rounds allowed in one answer before the model must speak (stops tool loops). */
+    max_tool_rounds: zInt(1, 10, 4),
+    /** Refuse jailbreak attempts and harmful requests politely, leaving the turn out of the model's context. */
+    moderation: z
+      .strictObject({
+        enabled: zBool(true),
+        /** Also ask the fast model about turns the patterns did not flag (adds one short request per turn). */
+        llm_check: zBool(false),
+      })
+      .prefault({}),
     /** Spoken phrases, by kind then language short code; one is chosen at random. */
     phrases: z
       .strictObject({

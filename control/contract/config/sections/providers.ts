@@ -25,6 +25,8 @@ export const LlmSection = z
     max_retries: zInt(0, 10, 2),
     /** Time allowed for the first token before the attempt counts as failed (ms). */
     first_token_timeout_ms: zInt(100, 120_000, 8000),
+    /** First retry delay (ms), doubling per retry: lets a 429 burst pass without keeping the caller waiting. */
+    retry_backoff_ms: zInt(0, 10_000, 250),
   })
   .prefault({});
 
@@ -87,7 +89,19 @@ export const RagSection = z
     /** Folder of the operator's documents indexed for `search_document` (embedded default). */
     documents_dir: z.string().default('data/documents'),
     index_path: z.string().default('data/rag.sqlite'),
-    azure_search: z.strictObject({ endpoint: zHttpUrl(), key: z.string().min(1), index: z.string().min(1) }).optional(),
+    azure_search: z
+      .strictObject({
+        endpoint: zHttpUrl(),
+        key: z.string().min(1),
+        index: z.string().min(1),
+        /** Vector field for hybrid search (the index's vectorizer embeds the query); keyword-only without it. */
+        vector_field: z.string().min(1).optional(),
+        /** Semantic ranker configuration, if the index has one. */
+        semantic_configuration: z.string().min(1).optional(),
+        content_field: z.string().min(1).default('content'),
+        title_field: z.string().min(1).default('title'),
+      })
+      .optional(),
     top_k: zInt(1, 50, 5),
   })
   .prefault({});
