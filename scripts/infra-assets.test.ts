@@ -209,6 +209,19 @@ describe('Prometheus', () => {
   });
 });
 
+describe('local Prometheus + Grafana', () => {
+  it('mounts the scrape config and the dashboard, with Grafana pointed at Prometheus', () => {
+    const compose = parseYaml(read('infra/observability/docker-compose.yml')) as { services: Record<string, { volumes: string[]; command?: string[] }> };
+    expect(compose.services.prometheus?.volumes).toContain('../prometheus:/etc/prometheus:ro');
+    expect(compose.services.prometheus?.command).toContain('--config.file=/etc/prometheus/prometheus.yml');
+    expect(compose.services.grafana?.volumes).toEqual(expect.arrayContaining(['../grafana/provisioning:/etc/grafana/provisioning:ro', '../grafana:/var/lib/grafana/dashboards:ro']));
+    const datasources = parseYaml(read('infra/grafana/provisioning/datasources/prometheus.yml')) as { datasources: { type: string; url: string }[] };
+    expect(datasources.datasources).toEqual([expect.objectContaining({ type: 'prometheus', url: 'http://127.0.0.1:9090' })]);
+    const providers = parseYaml(read('infra/grafana/provisioning/dashboards/callcenter.yml')) as { providers: { options: { path: string } }[] };
+    expect(providers.providers[0]?.options.path).toBe('/var/lib/grafana/dashboards');
+  });
+});
+
 describe('App Insights queries', () => {
   const kql = read('infra/appinsights/queries.kql');
   // String literals shaped like a metric name: dotted lower-case words, or a Prometheus-style name.
