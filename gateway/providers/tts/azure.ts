@@ -8,7 +8,7 @@
 import * as sdk from 'microsoft-cognitiveservices-speech-sdk';
 import { azureSpeechConfig, type AzureSpeechSettings } from '../azure-speech.ts';
 import { ProviderError } from '../errors.ts';
-import { LinearResampler } from './resample.ts';
+import { createChunkResampler } from './resample.ts';
 import { buildSsml } from './ssml.ts';
 import type { TtsProvider, TtsRequest, TtsVoice } from './types.ts';
 
@@ -68,7 +68,7 @@ async function* synthesize(
 ): AsyncGenerator<Int16Array> {
   const nativeRate = azureOutputRate(request.sampleRateHz);
   const synthesizer = get(nativeRate, request.voice);
-  const resampler = new LinearResampler(nativeRate, request.sampleRateHz);
+  const resampler = createChunkResampler(nativeRate, request.sampleRateHz);
   const queue: Int16Array[] = [];
   let done = false;
   let failure: unknown;

@@ -4,7 +4,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { ProviderError } from '../errors.ts';
-import { LinearResampler } from './resample.ts';
+import { createChunkResampler } from './resample.ts';
 import type { TtsProvider, TtsRequest } from './types.ts';
 
 /** espeak's default speed (words per minute) at rate 1. */
@@ -51,7 +51,7 @@ async function* synthesize(request: TtsRequest, signal: AbortSignal): AsyncGener
   if (signal.aborted) throw signal.reason;
   if (code !== 0) throw new ProviderError(`espeak-ng exited with ${code}: ${stderr.slice(0, 200)}`, 'tts:espeak', false);
   const { pcm, sampleRateHz } = parseWav(Buffer.concat(chunks));
-  const out = new LinearResampler(sampleRateHz, request.sampleRateHz).process(pcm);
+  const out = createChunkResampler(sampleRateHz, request.sampleRateHz).process(pcm);
   // Hand it over in 100 ms pieces, like a streaming service, so that outbound pacing starts early.
   const step = Math.round(request.sampleRateHz / 10);
   for (let i = 0; i < out.length; i += step) yield out.subarray(i, i + step);

@@ -13,7 +13,7 @@ import type { TtsProvider } from './types.ts';
 export { azureOutputRate, createAzureTts } from './azure.ts';
 export { createEspeakTts, espeakInstalled, espeakVoiceFor, parseWav } from './espeak.ts';
 export { createOpenAiTts, OPENAI_PCM_HZ } from './openai.ts';
-export { LinearResampler, pcm16FromBytes } from './resample.ts';
+export { createChunkResampler, LinearResampler, pcm16FromBytes, type ChunkResampler } from './resample.ts';
 export { buildSsml, escapeXml, prosodyRate } from './ssml.ts';
 export { createStandinTts } from './standin.ts';
 export type { TtsProvider, TtsRequest, TtsVoice } from './types.ts';

@@ -6,7 +6,7 @@
 import OpenAI from 'openai';
 import { toProviderError } from '../llm/openai-chat.ts';
 import { ProviderError } from '../errors.ts';
-import { LinearResampler, pcm16FromBytes } from './resample.ts';
+import { createChunkResampler, pcm16FromBytes } from './resample.ts';
 import type { TtsProvider, TtsRequest } from './types.ts';
 
 /** OpenAI's `pcm` format rate. */
@@ -43,7 +43,7 @@ export function createOpenAiTts(settings: OpenAiTtsSettings, options: { fetch?: 
 
 async function* synthesize(client: OpenAI, settings: OpenAiTtsSettings, request: TtsRequest, signal: AbortSignal): AsyncGenerator<Int16Array> {
   const instructions = STYLE_INSTRUCTIONS[request.style];
-  const resampler = new LinearResampler(OPENAI_PCM_HZ, request.sampleRateHz);
+  const resampler = createChunkResampler(OPENAI_PCM_HZ, request.sampleRateHz);
   try {
     const res = await client.audio.speech.create(
       {

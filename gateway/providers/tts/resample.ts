@@ -1,3 +1,31 @@
+import { Resampler } from '../../../dsp/resample/index.ts';
+
+/** Turns chunks at one rate into chunks at another, keeping state across chunks. */
+export interface ChunkResampler {
+  process(input: Int16Array): Int16Array;
+}
+
+/**
+ * The resampler for TTS output: dsp's polyphase filter for telephone ratios (24 ↔ 16 ↔ 8 kHz),
+ * linear interpolation for ratios it does not cover (espeak's 22.05 kHz).
+ */
+export function createChunkResampler(fromHz: number, toHz: number): ChunkResampler {
+  if (fromHz === toHz) return { process: (input) => input };
+  let polyphase: Resampler;
+  try {
+    polyphase = new Resampler(fromHz, toHz);
+  } catch {
+    return new LinearResampler(fromHz, toHz);
+  }
+  return {
+    process(input) {
+      const out = new Int16Array(polyphase.maxOutputLength(input.length));
+      const n = polyphase.process(input, out);
+      return n === out.length ? out : out.subarray(0, n);
+    },
+  };
+}
+
 /**
  * A streaming linear resampler for TTS output (speech only: OpenAI's 24 kHz PCM, espeak's
  * 22.05 kHz, down or up to the outbound rate). Linear interpolation is adequate for telephone-band
