@@ -1,6 +1,6 @@
 /** `store`, `cache`, `queue`: persistence backends. Embedded defaults need no service. */
 import { z } from 'zod';
-import { zInt } from '../coerce.ts';
+import { zBool, zInt } from '../coerce.ts';
 
 export const CosmosSettings = z.strictObject({
   endpoint: z.string().url(),
@@ -8,7 +8,7 @@ export const CosmosSettings = z.strictObject({
   database: z.string().default('callcenter'),
   container: z.string().default('calls'),
   /** Accept a self-signed TLS certificate (local Cosmos-protocol servers only). */
-  allow_insecure_tls: z.boolean().default(false),
+  allow_insecure_tls: zBool(false),
 });
 
 export const StoreSection = z

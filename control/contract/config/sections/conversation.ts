@@ -61,7 +61,7 @@ export const ConversationSection = z
 export const TelemetrySection = z
   .strictObject({
     /** Expose Prometheus metrics on `GET /metrics`. */
-    prometheus: z.boolean().default(true),
+    prometheus: zBool(true),
     /** Azure Monitor; usually from `APPLICATIONINSIGHTS_CONNECTION_STRING`. */
     app_insights_connection_string: z.string().min(1).optional(),
     log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
