@@ -1,0 +1,11 @@
+/**
+ * The control plane: call API, carrier webhooks and call control, the gateway's internal API,
+ * post-call insights, reports and the softphone page.
+ *
+ * @example
+ * const control = await startControl(loadConfig({ env: process.env }), { });
+ * // … control.url …
+ * await control.close();
+ */
+export { startControl, type ControlOptions, type ControlServer } from './server/start.ts';
+export type { ControlDeps } from './deps.ts';

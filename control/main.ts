@@ -1,0 +1,43 @@
+/**
+ * Entry point of the control process: reads the configuration from the environment (and
+ * `CONFIG_FILE`), sets up telemetry, starts control, and stops it cleanly on SIGTERM / SIGINT.
+ */
+import { ConfigError, loadConfig, setupTelemetry, type Config } from './contract/index.ts';
+import { startControl } from './index.ts';
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig({ file: process.env.CONFIG_FILE, env: process.env });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error('control: invalid configuration');
+      for (const problem of error.problems) console.error(`  ${problem}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const telemetry = await setupTelemetry({ serviceName: 'control', appInsightsConnectionString: config.telemetry.app_insights_connection_string });
+  const control = await startControl(config, { telemetry });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`control: ${signal}, stopping`);
+    control
+      .close()
+      .then(() => telemetry.shutdown())
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error('control: failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});
