@@ -1,0 +1,182 @@
+/**
+ * The whole system for a bench run: the LLM, STT and TTS stand-ins in this process (the callers'
+ * process, so the STT stand-in can be told what each caller says), control and the gateway each in
+ * a child process with a temporary SQLite store, the same secrets, and the stand-ins' delays.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { signMediaToken } from '../../control/contract/index.ts';
+import { startLlmStandin, startSttStandin, startTtsStandin, type LlmStandin, type SttStandin, type TtsStandin } from '../standins/index.ts';
+import { scrapeMetrics, type PromText } from '../lib/prometheus.ts';
+import { startChild, type BenchChild } from './child.ts';
+import type { ChildStats } from './ipc.ts';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+/** The stand-ins' configured delays: together with the silence wait they make the latency floor. */
+export interface StackTiming {
+  /** `features.vad_silence_timeout_ms`. */
+  readonly silenceMs: number;
+  /** STT stand-in: final result this long after the utterance ends. */
+  readonly sttFinalMs: number;
+  /** LLM stand-in: time to first token, then tokens per second. */
+  readonly llmTtftMs: number;
+  readonly llmTokensPerSec: number;
+  /** TTS stand-in: time to first byte; audio then produced this many times faster than real time. */
+  readonly ttsTtfbMs: number;
+  readonly ttsRealtimeFactor: number;
+}
+
+/** Delays resembling good cloud services (the stand-ins' own defaults). */
+export const DEFAULT_TIMING: StackTiming = { silenceMs: 500, sttFinalMs: 150, llmTtftMs: 300, llmTokensPerSec: 50, ttsTtfbMs: 120, ttsRealtimeFactor: 4 };
+
+export interface StackOptions {
+  readonly timing: StackTiming;
+  /** What the agent answers every turn. */
+  readonly reply: string;
+  /** `features.speculative_turns`. */
+  readonly speculative: boolean;
+  /** Child logs go here. */
+  readonly logDir: string;
+  /** Extra configuration merged over the bench's (e.g. `{ gateway: { dsp_workers: 1 } }`). */
+  readonly config?: Record<string, unknown>;
+}
+
+/** One call created in control, with the media URL a carrier would get. */
+export interface BenchCall {
+  readonly callId: string;
+  readonly url: string;
+}
+
+/** A running stack. */
+export interface Stack {
+  readonly llm: LlmStandin;
+  readonly stt: SttStandin;
+  readonly tts: TtsStandin;
+  readonly control: BenchChild;
+  readonly gateway: BenchChild;
+  /** Creates inbound ACS calls in control and signs their media URLs. */
+  createCalls(count: number): Promise<BenchCall[]>;
+  /** The STT stand-in's transcript hook: the caller of `callId` is now saying `text`. */
+  onSpeak(callId: string, text: string): void;
+  /** The gateway's `/metrics`, or undefined if it serves none. */
+  gatewayMetrics(): Promise<PromText | undefined>;
+  gatewayStats(): Promise<ChildStats>;
+  resetGatewayStats(): Promise<void>;
+  /** Stops everything started; idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts stand-ins, control and gateway.
+ * @example const stack = await startStack({ timing: DEFAULT_TIMING, reply: 'Sure!', speculative: false, logDir });
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const t = options.timing;
+  const dir = mkdtempSync(join(tmpdir(), 'callcenter-bench-'));
+  mkdirSync(join(dir, 'documents'), { recursive: true });
+  mkdirSync(options.logDir, { recursive: true });
+  const closers: Array<() => Promise<void>> = [() => Promise.resolve(rmSync(dir, { recursive: true, force: true }))];
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= (async () => {
+    for (const c of closers.reverse()) await c().catch(() => undefined);
+  })());
+  try {
+    const said = new Map<string, string>();
+    const llm = await startLlmStandin({ ttftMs: t.llmTtftMs, tokensPerSec: t.llmTokensPerSec, respond: () => ({ content: options.reply }) });
+    closers.push(() => llm.close());
+    const stt = await startSttStandin({
+      finalDelayMs: t.sttFinalMs,
+      // Each utterance gets the caller's current sentence once; a second segment (echo, a pause) gets nothing.
+      transcript: (u) => {
+        const text = u.callId === undefined ? undefined : said.get(u.callId);
+        if (u.callId !== undefined) said.delete(u.callId);
+        return text ?? '';
+      },
+    });
+    closers.push(() => stt.close());
+    const tts = await startTtsStandin({ ttfbMs: t.ttsTtfbMs, realtimeFactor: t.ttsRealtimeFactor });
+    closers.push(() => tts.close());
+
+    const mediaKey = randomBytes(32).toString('hex');
+    const base = {
+      secrets: { media_token_key: mediaKey, service_token: randomBytes(32).toString('hex') },
+      store: { kind: 'sqlite', sqlite: { path: join(dir, 'calls.sqlite') } },
+      queue: { kind: 'sqlite', sqlite: { path: join(dir, 'jobs.sqlite') } },
+      cache: { kind: 'memory' },
+      rag: { kind: 'sqlite', documents_dir: join(dir, 'documents'), index_path: join(dir, 'rag.sqlite') },
+      llm: {
+        fast: { provider: 'openai', endpoint: llm.url, api_key: 'bench', model: 'bench-fast' },
+        slow: { provider: 'openai', endpoint: llm.url, api_key: 'bench', model: 'bench-slow' },
+      },
+      stt: { provider: 'standin', standin: { url: stt.url } },
+      tts: { provider: 'standin', standin: { url: tts.url } },
+      features: { vad_silence_timeout_ms: t.silenceMs, speculative_turns: options.speculative },
+      telemetry: { log_level: 'warn', prometheus: true },
+      control: { port: 0, host: '127.0.0.1' },
+      gateway: { port: 0, host: '127.0.0.1', max_calls: 5000 },
+    };
+    const controlFile = join(dir, 'control.json');
+    writeFileSync(controlFile, JSON.stringify(merge(base, options.config ?? {})));
+    const control = await startChild('control', join(HERE, 'control-child.ts'), { BENCH_CONFIG_FILE: controlFile }, join(options.logDir, 'control.log'));
+    closers.push(() => control.close());
+    const gatewayFile = join(dir, 'gateway.json');
+    writeFileSync(gatewayFile, JSON.stringify(merge(merge(base, { gateway: { control_url: control.url } }), options.config ?? {})));
+    const gateway = await startChild('gateway', join(HERE, 'gateway-child.ts'), { BENCH_CONFIG_FILE: gatewayFile }, join(options.logDir, 'gateway.log'));
+    closers.push(() => gateway.close());
+
+    let callBatch = 0;
+    return {
+      llm,
+      stt,
+      tts,
+      control,
+      gateway,
+      async createCalls(count) {
+        // A fresh number per call: the same number within the callback window would resume a call.
+        const prefix = `+1555${String(Date.now() % 1000).padStart(3, '0')}${String(callBatch++ % 100).padStart(2, '0')}`;
+        const ids = await control.channel.request<string[]>({ type: 'create-calls', count, numberPrefix: prefix }, 120_000);
+        const expiresAtSec = Math.floor(Date.now() / 1000) + 3600;
+        return ids.map((callId) => ({
+          callId,
+          url: `ws://127.0.0.1:${gateway.port}/media/acs/${encodeURIComponent(callId)}?token=${encodeURIComponent(signMediaToken(mediaKey, { callId, carrier: 'acs', expiresAtSec }))}`,
+        }));
+      },
+      onSpeak(callId, text) {
+        said.set(callId, text);
+      },
+      async gatewayMetrics() {
+        try {
+          return await scrapeMetrics(`http://127.0.0.1:${gateway.port}/metrics`);
+        } catch {
+          return undefined;
+        }
+      },
+      gatewayStats: () => gateway.channel.request<ChildStats>({ type: 'stats' }),
+      resetGatewayStats: async () => {
+        await gateway.channel.request({ type: 'reset-stats' });
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Deep merge of plain objects (`b` wins); arrays and scalars are replaced. */
+function merge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] = isObject(v) && isObject(prev) ? merge(prev, v) : v;
+  }
+  return out;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
