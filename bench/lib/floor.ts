@@ -1,0 +1,39 @@
+/**
+ * The answer-latency floor: what the stand-ins and the silence wait cost by configuration, so the
+ * gateway's own share is what remains of a measured latency.
+ */
+import { tokenize } from '../standins/index.ts';
+import type { StackTiming } from '../harness/stack.ts';
+
+/** One configured stage of the floor. */
+export interface FloorStage {
+  readonly name: string;
+  readonly ms: number;
+}
+
+/**
+ * Tokens up to and including the end of the reply's first sentence (the piece the engine sends to
+ * TTS first), as the LLM stand-in streams them.
+ * @example firstSentenceTokens('I see! Let me check.') === 2
+ */
+export function firstSentenceTokens(reply: string): number {
+  const tokens = tokenize(reply);
+  for (let i = 0; i < tokens.length; i++) if (/[.!?…]["'”’»)\]]*\s*$/.test(tokens[i]!)) return i + 1;
+  return tokens.length;
+}
+
+/**
+ * Floor of one answer = silence timeout + STT final delay + LLM time to the first sentence
+ * (TTFT, then one token every 1/rate) + TTS time to first byte.
+ */
+export function latencyFloor(timing: StackTiming, reply: string): { floorMs: number; stages: FloorStage[] } {
+  const tokens = firstSentenceTokens(reply);
+  const stages: FloorStage[] = [
+    { name: 'silence wait', ms: timing.silenceMs },
+    { name: 'STT final', ms: timing.sttFinalMs },
+    { name: 'LLM first token', ms: timing.llmTtftMs },
+    { name: `LLM first sentence (${tokens} tokens)`, ms: ((tokens - 1) * 1000) / timing.llmTokensPerSec },
+    { name: 'TTS first byte', ms: timing.ttsTtfbMs },
+  ];
+  return { floorMs: stages.reduce((s, x) => s + x.ms, 0), stages };
+}
