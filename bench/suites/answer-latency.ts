@@ -1,0 +1,131 @@
+/**
+ * `npm run bench -- answer-latency [--calls N] [--seconds S] [--speculative on|off] [--json FILE]`
+ *
+ * Starts the stack (stand-ins here, control and gateway as child processes), runs N synthetic ACS
+ * callers for S seconds each speaking several turns, and measures per turn the answer latency
+ * (end of the caller's speech → first answer audio received), the floor the stand-ins and the
+ * silence wait impose, the gateway's overhead above it, barge-in latency, late frames and the
+ * gateway's event-loop lag. Charts go to `bench/results/`.
+ *
+ * Other flags: `--silence-ms`, `--stt-ms`, `--ttft-ms`, `--tokens-per-sec`, `--tts-ms` (the
+ * floor), `--echo-db`, `--echo-ms`, `--bargein` (probability per turn), `--dsp-workers`, `--seed`.
+ */
+import type { BenchArgs } from '../lib/args.ts';
+import { numberFlag, stringFlag } from '../lib/args.ts';
+import { latencyFloor } from '../lib/floor.ts';
+import { progress } from '../lib/progress.ts';
+import { pick, round, summarize } from '../lib/stats.ts';
+import { aggregateTurns } from '../lib/turns.ts';
+import { DEFAULT_TIMING, startStack, type StackTiming } from '../harness/stack.ts';
+import { runCalls, counterDelta } from '../lib/call-run.ts';
+import { loadCallerVoices, resultsDir, stageMeans, writeLatencyCharts } from './common.ts';
+
+/** What the agent answers: the first piece ends with "!" so the splitter cuts it without waiting for the next token. */
+export const BENCH_REPLY = 'I am sorry to hear that! Let me note the details of the accident in your claim. Could you tell me when exactly it happened?';
+
+export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
+  const started = performance.now();
+  const calls = Math.round(numberFlag(args, 'calls', 100));
+  const seconds = numberFlag(args, 'seconds', 30);
+  const spec = stringFlag(args, 'speculative', 'off');
+  if (spec !== 'on' && spec !== 'off') throw new Error(`--speculative expects on or off, got "${spec}"`);
+  if (calls < 1 || seconds < 10) throw new Error('--calls must be ≥ 1 and --seconds ≥ 10 (a turn and its answer take several seconds)');
+  const timing: StackTiming = {
+    silenceMs: numberFlag(args, 'silence-ms', DEFAULT_TIMING.silenceMs),
+    sttFinalMs: numberFlag(args, 'stt-ms', DEFAULT_TIMING.sttFinalMs),
+    llmTtftMs: numberFlag(args, 'ttft-ms', DEFAULT_TIMING.llmTtftMs),
+    llmTokensPerSec: numberFlag(args, 'tokens-per-sec', DEFAULT_TIMING.llmTokensPerSec),
+    ttsTtfbMs: numberFlag(args, 'tts-ms', DEFAULT_TIMING.ttsTtfbMs),
+    ttsRealtimeFactor: DEFAULT_TIMING.ttsRealtimeFactor,
+  };
+  const { floorMs, stages } = latencyFloor(timing, BENCH_REPLY);
+  const outDir = resultsDir();
+  progress(started, `answer-latency: ${calls} calls × ${seconds} s, speculative ${spec}, floor ${floorMs.toFixed(0)} ms`);
+  const voices = await loadCallerVoices(started);
+  const dspWorkers = args.flags.get('dsp-workers');
+  const stack = await startStack({
+    timing,
+    reply: BENCH_REPLY,
+    speculative: spec === 'on',
+    logDir: `${outDir}/logs/answer-latency-${spec}`,
+    ...(dspWorkers !== undefined ? { config: { gateway: { dsp_workers: Number(dspWorkers) } } } : {}),
+  });
+  progress(started, `stack up: control ${stack.control.url} (pid ${stack.control.pid}), gateway :${stack.gateway.port} (pid ${stack.gateway.pid})`);
+  try {
+    const r = await runCalls(stack, {
+      calls,
+      durationMs: seconds * 1000,
+      voices,
+      startedMs: started,
+      echoDelayMs: numberFlag(args, 'echo-ms', 200),
+      echoLossDb: numberFlag(args, 'echo-db', 20),
+      bargeInProbability: numberFlag(args, 'bargein', 0.25),
+      seed: numberFlag(args, 'seed', 1),
+    });
+    const agg = aggregateTurns(r.reports, floorMs);
+    const latency = summarize(agg.answerLatencyMs);
+    const overhead = summarize(agg.overheadMs);
+    const ratio = summarize(agg.ratioToFloor);
+    const bargeIn = summarize(agg.bargeInLatencyMs);
+    const framesLate = counterDelta(r.metricsBefore, r.metricsAfter, 'call_frames_late_total');
+    const framesIn = counterDelta(r.metricsBefore, r.metricsAfter, 'call_frames_in_total');
+    const measuredStages = stageMeans(r.metricsBefore, r.metricsAfter);
+    const tag = `answer-latency-${spec}`;
+    writeLatencyCharts(outDir, tag, `${calls} calls, speculative ${spec}`, agg, stages, measuredStages, latency);
+    const result = {
+      suite: 'answer-latency',
+      speculative: spec === 'on',
+      calls,
+      seconds,
+      turns: agg.answered,
+      turns_spoken: agg.turns,
+      answer_latency_ms: pick(latency, ['p50', 'p95', 'p99']),
+      floor_ms: round(floorMs),
+      floor_stages_ms: Object.fromEntries(stages.map((s) => [s.name, round(s.ms)])),
+      gateway_overhead_ms: pick(overhead, ['p50', 'p95', 'p99']),
+      ratio_to_floor: pick(ratio, ['p50', 'p99'], 3),
+      frames_late: framesLate,
+      frames_in: framesIn,
+      event_loop_lag_ms: r.gateway ? { p50: round(r.gateway.lagMs.p50, 2), p99: round(r.gateway.lagMs.p99, 2), max: round(r.gateway.lagMs.max, 2) } : { p99: null },
+      bargein_latency_ms: pick(bargeIn, ['p50', 'p95']),
+      bargein_attempts: agg.bargeInAttempts,
+      bargein_missed: agg.bargeInMissed,
+      false_bargeins: agg.falseBargeIns,
+      unanswered_turns: agg.unanswered,
+      calls_connected: agg.connected,
+      connect_errors: agg.connectErrors,
+      calls_closed_early: agg.closedEarly,
+      protocol_errors: agg.protocolErrors,
+      gateway_stage_means_ms: measuredStages,
+      gateway_cpu_pct: round(r.gatewayCpuPct),
+      gateway_elu: r.gateway ? round(r.gateway.elu, 3) : null,
+      gateway_rss_mb: { before: round(r.gatewayRssMb.before), peak: round(r.gatewayRssMb.peak) },
+      caller_process_cpu_pct: round(r.callerCpuPct),
+      caller_send_lateness_ms: pick(r.callerLatenessMs, ['p50', 'p99', 'max'], 2),
+      targets: {
+        'gateway_overhead_ms.p99 < 5': overhead.count > 0 ? overhead.p99 < 5 : null,
+        ...(spec === 'on' ? { 'ratio_to_floor.p50 < 0.8': ratio.count > 0 ? ratio.p50 < 0.8 : null } : {}),
+      },
+      charts: [`${tag}-cdf.svg`, `${tag}-overhead-cdf.svg`, `${tag}-waterfall.svg`],
+    };
+    printSummary(result);
+    return result;
+  } finally {
+    await stack.close();
+  }
+}
+
+function printSummary(r: Record<string, unknown>): void {
+  const j = (v: unknown) => JSON.stringify(v);
+  console.log(`answer-latency: ${r.calls} calls × ${r.seconds} s, speculative ${r.speculative ? 'on' : 'off'}`);
+  console.log(`  turns answered        ${r.turns} of ${r.turns_spoken} spoken (${r.unanswered_turns} unanswered, ${j(r.connect_errors)} connect errors)`);
+  console.log(`  answer latency ms     ${j(r.answer_latency_ms)}`);
+  console.log(`  floor ms              ${r.floor_ms}  ${j(r.floor_stages_ms)}`);
+  console.log(`  gateway overhead ms   ${j(r.gateway_overhead_ms)}`);
+  console.log(`  ratio to floor        ${j(r.ratio_to_floor)}`);
+  console.log(`  barge-in latency ms   ${j(r.bargein_latency_ms)} (${r.bargein_attempts} attempts, ${r.bargein_missed} missed, ${r.false_bargeins} false)`);
+  console.log(`  frames late           ${r.frames_late ?? 'n/a (no /metrics)'} of ${r.frames_in ?? 'n/a'} frames in`);
+  console.log(`  gateway event loop    lag ${j(r.event_loop_lag_ms)}, ELU ${r.gateway_elu}, CPU ${r.gateway_cpu_pct}% of a core, RSS ${j(r.gateway_rss_mb)} MB`);
+  console.log(`  caller process        CPU ${r.caller_process_cpu_pct}%, frame send lateness ms ${j(r.caller_send_lateness_ms)}`);
+  console.log(`  targets               ${j(r.targets)}`);
+}

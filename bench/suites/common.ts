@@ -1,0 +1,66 @@
+/**
+ * Pieces shared by the end-to-end suites: caller voices, the results folder, the gateway's stage
+ * histograms, and the latency charts.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { latencyCdf, waterfall, writeChart } from '../charts/index.ts';
+import type { CallerUtterance } from '../callers/index.ts';
+import type { FloorStage } from '../lib/floor.ts';
+import type { PromText } from '../lib/prometheus.ts';
+import { progress } from '../lib/progress.ts';
+import { round, type Summary } from '../lib/stats.ts';
+import type { TurnAggregate } from '../lib/turns.ts';
+import { CALLER_PHRASES, CALLER_VOICES, speakAll } from '../speech/index.ts';
+
+/** `bench/results/` (gitignored). */
+export function resultsDir(): string {
+  return join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
+}
+
+/** Every caller phrase in every voice (espeak-ng, cached after the first run). */
+export async function loadCallerVoices(startedMs: number): Promise<CallerUtterance[][]> {
+  const items = CALLER_VOICES.flatMap((voice) => CALLER_PHRASES.map((text) => ({ text, voice })));
+  progress(startedMs, `speech: ${items.length} utterances (espeak-ng + sox, cached)`);
+  const all = await speakAll(items);
+  return CALLER_VOICES.map((_, v) => all.slice(v * CALLER_PHRASES.length, (v + 1) * CALLER_PHRASES.length).map((u) => ({ text: u.text, pcm: u.pcm })));
+}
+
+/** The gateway's latency stage histograms (SPEC §6), mean over the run (ms); empty without /metrics. */
+export function stageMeans(before: PromText | undefined, after: PromText | undefined): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  if (after === undefined) return out;
+  const names = ['call_turn_endpoint_latency', 'call_stt_final_latency', 'call_llm_ttft', 'call_llm_first_sentence_latency', 'call_tts_ttfb', 'call_answer_latency', 'call_bargein_latency'];
+  for (const name of names) {
+    if (!after.has(`${name}_count`)) continue;
+    const h = before?.has(`${name}_count`) ? after.histogram(name).since(before.histogram(name)) : after.histogram(name);
+    out[name] = round(h.mean, 1);
+  }
+  return out;
+}
+
+/** CDF of answer latency, CDF of the overhead, and the floor waterfall against measured stages. */
+export function writeLatencyCharts(
+  outDir: string,
+  tag: string,
+  title: string,
+  agg: TurnAggregate,
+  floor: readonly FloorStage[],
+  measured: Record<string, number | null>,
+  latency: Summary,
+): void {
+  writeChart(join(outDir, `${tag}-cdf.svg`), latencyCdf(`Answer latency, ${title}`, { 'answer latency': agg.answerLatencyMs, 'barge-in latency': agg.bargeInLatencyMs }));
+  writeChart(join(outDir, `${tag}-overhead-cdf.svg`), latencyCdf(`Latency above the floor, ${title}`, { 'latency \u2212 floor': agg.overheadMs }, 'ms above the configured floor'));
+  // The gateway's own stage means, chained from 0 like the floor (first sentence latency includes TTFT).
+  const chain = ['call_turn_endpoint_latency', 'call_stt_final_latency', 'call_llm_first_sentence_latency', 'call_tts_ttfb'];
+  const gatewayStages = chain
+    .filter((name) => typeof measured[name] === 'number')
+    .map((name, i) => ({ name: `measured ${name.replace(/^call_/, '').replace(/_/g, ' ')}`, ms: measured[name] as number, ...(i === 0 ? { startMs: 0 } : {}) }));
+  const totals = Number.isFinite(latency.p50)
+    ? [
+        { name: 'measured p50', ms: latency.p50 },
+        { name: 'measured p99', ms: latency.p99 },
+      ]
+    : [];
+  writeChart(join(outDir, `${tag}-waterfall.svg`), waterfall({ title: `Answer latency stages, ${title}`, stages: [...floor, ...gatewayStages], totals }));
+}
