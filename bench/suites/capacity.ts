@@ -1,0 +1,140 @@
+/**
+ * `npm run bench -- capacity [--steps 25,50,100,150,200,250,300] [--step-seconds S] [--json FILE]`
+ *
+ * Ramps concurrent calls step by step on one running stack until frames miss their deadline
+ * (more than 0.1 % of a step's frames late, from the gateway's `call_frames_late_total`) or the
+ * gateway's event-loop lag p99 exceeds one frame (20 ms), or the callers' own process can no longer
+ * send in real time. Reports calls per core (calls ÷ gateway CPU at the largest step that held),
+ * CPU and memory per call, and the curve (`bench/results/capacity-curve.svg`).
+ */
+import { join } from 'node:path';
+import { capacityChart, writeChart, type CapacityPoint } from '../charts/index.ts';
+import type { BenchArgs } from '../lib/args.ts';
+import { numberFlag, stringFlag } from '../lib/args.ts';
+import { counterDelta, runCalls } from '../lib/call-run.ts';
+import { latencyFloor } from '../lib/floor.ts';
+import { progress } from '../lib/progress.ts';
+import { fitLine, round, summarize } from '../lib/stats.ts';
+import { aggregateTurns } from '../lib/turns.ts';
+import { DEFAULT_TIMING, startStack } from '../harness/stack.ts';
+import { BENCH_REPLY } from './answer-latency.ts';
+import { loadCallerVoices, resultsDir } from './common.ts';
+
+/** One frame: lag beyond it means frames wait behind other work. */
+const FRAME_MS = 20;
+/** Share of late frames that ends the ramp: one GC pause must not, a saturated loop must. */
+const LATE_FRAME_LIMIT = 0.001;
+
+interface Step {
+  readonly calls: number;
+  readonly cpu_pct: number | null;
+  readonly elu: number | null;
+  readonly rss_mb: number | null;
+  readonly lag_p99_ms: number | null;
+  readonly lag_max_ms: number | null;
+  readonly frames_late: number | null;
+  readonly frames_in: number | null;
+  readonly answer_latency_ms: { p50: number | null; p99: number | null };
+  readonly gateway_overhead_p99_ms: number | null;
+  readonly turns: number;
+  readonly connect_errors: number;
+  readonly caller_lateness_p99_ms: number | null;
+  readonly caller_cpu_pct: number | null;
+  readonly held: boolean;
+  readonly why?: string;
+}
+
+export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
+  const started = performance.now();
+  const steps = stringFlag(args, 'steps', '25,50,100,150,200,250,300,400')
+    .split(',')
+    .map((s) => Number(s.trim()));
+  if (steps.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--steps expects a comma-separated list of positive integers');
+  const stepSeconds = numberFlag(args, 'step-seconds', 20);
+  if (stepSeconds < 12) throw new Error('--step-seconds must be ≥ 12 (ramp, steady window, turns)');
+  const timing = DEFAULT_TIMING;
+  const { floorMs } = latencyFloor(timing, BENCH_REPLY);
+  const outDir = resultsDir();
+  const voices = await loadCallerVoices(started);
+  const stack = await startStack({ timing, reply: BENCH_REPLY, speculative: false, logDir: join(outDir, 'logs', 'capacity') });
+  progress(started, `stack up: gateway pid ${stack.gateway.pid}; steps ${steps.join(', ')} × ${stepSeconds} s`);
+  const results: Step[] = [];
+  let idleRssMb = Number.NaN;
+  try {
+    await new Promise((r) => setTimeout(r, 1000));
+    idleRssMb = (await stack.gatewayStats()).rssMb;
+    for (const calls of steps) {
+      progress(started, `capacity: step ${calls} calls`);
+      const r = await runCalls(stack, { calls, durationMs: stepSeconds * 1000, voices, startedMs: started, label: `step ${calls}`, seed: calls });
+      const agg = aggregateTurns(r.reports, floorMs);
+      const latency = summarize(agg.answerLatencyMs);
+      const framesLate = counterDelta(r.metricsBefore, r.metricsAfter, 'call_frames_late_total');
+      const framesIn = counterDelta(r.metricsBefore, r.metricsAfter, 'call_frames_in_total');
+      const lagP99 = r.gateway?.lagMs.p99 ?? Number.NaN;
+      const lateShare = framesLate !== null && framesIn ? framesLate / framesIn : framesLate !== null && framesLate > 0 ? 1 : 0;
+      const connectErrors = agg.calls - agg.connected;
+      let why: string | undefined;
+      if (connectErrors > 0) why = `${connectErrors} calls could not connect: ${Object.keys(agg.connectErrors)[0]}`;
+      else if (lateShare > LATE_FRAME_LIMIT) why = `${framesLate} frames late (${(lateShare * 100).toFixed(2)} %)`;
+      else if (lagP99 > FRAME_MS) why = `event-loop lag p99 ${lagP99.toFixed(1)} ms > ${FRAME_MS} ms`;
+      else if (r.callerLatenessMs.p99 > FRAME_MS) why = `the callers' process could not keep real time (send lateness p99 ${r.callerLatenessMs.p99.toFixed(1)} ms): limit of this machine, not of the gateway`;
+      const step: Step = {
+        calls,
+        cpu_pct: round(r.gatewayCpuPct),
+        elu: r.gateway ? round(r.gateway.elu, 3) : null,
+        rss_mb: r.gateway ? round(r.gateway.rssMb) : round(r.gatewayRssMb.peak),
+        lag_p99_ms: round(lagP99, 2),
+        lag_max_ms: r.gateway ? round(r.gateway.lagMs.max, 2) : null,
+        frames_late: framesLate,
+        frames_in: framesIn,
+        answer_latency_ms: { p50: round(latency.p50), p99: round(latency.p99) },
+        gateway_overhead_p99_ms: round(latency.p99 - floorMs),
+        turns: agg.answered,
+        connect_errors: connectErrors,
+        caller_lateness_p99_ms: round(r.callerLatenessMs.p99, 2),
+        caller_cpu_pct: round(r.callerCpuPct),
+        held: why === undefined,
+        ...(why ? { why } : {}),
+      };
+      results.push(step);
+      progress(started, `step ${calls}: ${step.held ? 'held' : `stopped: ${why}`}; CPU ${step.cpu_pct}%, lag p99 ${step.lag_p99_ms} ms, RSS ${step.rss_mb} MB`);
+      if (!step.held) break;
+      // Let the step's calls close before the next one.
+      await new Promise((r) => setTimeout(r, 3000));
+    }
+  } finally {
+    await stack.close();
+  }
+  const held = results.filter((s) => s.held);
+  const top = held[held.length - 1];
+  const cpuPerCall = top && top.cpu_pct !== null ? top.cpu_pct / top.calls : Number.NaN;
+  const rssFit = fitLine(held.filter((s) => s.rss_mb !== null).map((s) => ({ x: s.calls, y: s.rss_mb! })));
+  const rssPerCall = held.length >= 2 ? rssFit.slope : top && top.rss_mb !== null ? (top.rss_mb - idleRssMb) / top.calls : Number.NaN;
+  const curve: CapacityPoint[] = results.map((s) => ({ calls: s.calls, cpuPct: s.cpu_pct ?? Number.NaN, lagP99Ms: s.lag_p99_ms ?? Number.NaN, framesLate: s.frames_late ?? 0, rssMb: s.rss_mb ?? Number.NaN }));
+  writeChart(join(outDir, 'capacity-curve.svg'), capacityChart('Gateway capacity (2-core machine, callers on the same machine)', curve));
+  const result = {
+    suite: 'capacity',
+    step_seconds: stepSeconds,
+    max_calls_held: top?.calls ?? 0,
+    calls_per_core: round(100 / cpuPerCall, 0),
+    cpu_per_call_pct: round(cpuPerCall, 3),
+    rss_per_call_mb: round(rssPerCall, 3),
+    idle_rss_mb: round(idleRssMb),
+    stopped_by: results.find((s) => !s.held)?.why ?? 'ran out of steps (raise --steps)',
+    curve: results,
+    targets: {
+      'calls_per_core >= 100': Number.isFinite(cpuPerCall) ? 100 / cpuPerCall >= 100 : null,
+      'rss_per_call_mb < 1': Number.isFinite(rssPerCall) ? rssPerCall < 1 : null,
+    },
+    chart: 'capacity-curve.svg',
+  };
+  console.log('capacity: calls  CPU%  ELU   lag p99  late/in          RSS MB  answer p50/p99 ms  held');
+  for (const s of results) {
+    console.log(
+      `          ${String(s.calls).padStart(5)}  ${String(s.cpu_pct).padStart(4)}  ${String(s.elu).padStart(4)}  ${String(s.lag_p99_ms).padStart(7)}  ${`${s.frames_late ?? 'n/a'}/${s.frames_in ?? 'n/a'}`.padEnd(15)}  ${String(s.rss_mb).padStart(6)}  ${`${s.answer_latency_ms.p50}/${s.answer_latency_ms.p99}`.padEnd(17)}  ${s.held ? 'yes' : `no: ${s.why}`}`,
+    );
+  }
+  console.log(`calls per core ${result.calls_per_core}, CPU per call ${result.cpu_per_call_pct}% of a core, RSS per call ${result.rss_per_call_mb} MB; stopped by: ${result.stopped_by}`);
+  console.log(`targets ${JSON.stringify(result.targets)}`);
+  return result;
+}
