@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../../contract/index.ts';
+import { createQueue } from '../../queue/index.ts';
 import { startControl, type ControlOptions, type ControlServer } from '../../index.ts';
 
 /** 32+ character secrets shared with the "gateway" side of tests. */
@@ -36,7 +37,10 @@ function merge(target: Record<string, unknown>, source: Record<string, unknown>)
  * Starts control with embedded defaults plus `overrides` (config sections).
  * @param withSecrets set the media key and service token (default true).
  */
-export async function startTestControl(overrides: Record<string, unknown> = {}, options: ControlOptions & { withSecrets?: boolean } = {}): Promise<TestControl> {
+export async function startTestControl(
+  overrides: Record<string, unknown> = {},
+  options: ControlOptions & { withSecrets?: boolean; clock?: () => number } = {},
+): Promise<TestControl> {
   const dir = mkdtempSync(join(tmpdir(), 'control-test-'));
   const file = join(dir, 'config.yaml');
   writeFileSync(file, '');
@@ -47,8 +51,11 @@ export async function startTestControl(overrides: Record<string, unknown> = {}, 
     ...(options.withSecrets === false ? {} : { secrets: { service_token: TEST_SERVICE_TOKEN, media_token_key: TEST_MEDIA_KEY } }),
   };
   const config = loadConfig({ file, env: {}, overrides: merge(base, structuredClone(overrides)) });
-  const { withSecrets: _w, ...controlOptions } = options;
+  const { withSecrets: _w, clock, ...controlOptions } = options;
+  // With a test clock, control and its queue share it (scheduled jobs become due when it advances).
+  const queue = clock === undefined ? undefined : createQueue(config.queue, { now: clock });
   const control = await startControl(config, {
+    ...(clock === undefined ? {} : { now: clock, queue }),
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     postCallDelayMs: 0,
     worker: { pollMs: 20 },
@@ -69,6 +76,7 @@ export async function startTestControl(overrides: Record<string, unknown> = {}, 
       }),
     close: async () => {
       await control.close();
+      await queue?.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
