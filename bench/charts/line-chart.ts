@@ -80,7 +80,7 @@ export function lineChart(options: LineChartOptions): string {
     const scale = s.right === true && yr ? yr : yl;
     parts.push(el('path', { d: pathData(s, x, scale), fill: 'none', stroke: colour, 'stroke-width': 2 }, [el('title', {}, [escapeName(s.name)])]));
     if (s.step !== true) for (const p of s.points) parts.push(el('circle', { cx: x(p.x), cy: scale(p.y), r: 3, fill: colour }));
-    const ly = M.top + 6 + i * 16;
+    const ly = M.top + 16 + i * 16;
     parts.push(el('rect', { x: M.left + 10, y: ly - 8, width: 12, height: 4, fill: colour }));
     parts.push(text(M.left + 28, ly - 2, s.name, { 'data-series': s.name }));
   });

@@ -17,9 +17,9 @@ interface EngineModule {
 
 async function main(): Promise<void> {
   const config = loadConfig({ file: process.env.BENCH_CONFIG_FILE ?? 'bench-config-missing.yaml' });
-  // Resolved at run time: the bench starts whatever gateway is checked out.
-  const gatewayPath = '../../gateway/index.ts';
-  const enginePath = '../../gateway/engine/index.ts';
+  // Resolved at run time: the bench starts whatever gateway is checked out, or another build of it.
+  const gatewayPath = process.env.BENCH_GATEWAY_MODULE ?? '../../gateway/index.ts';
+  const enginePath = process.env.BENCH_ENGINE_MODULE ?? '../../gateway/engine/index.ts';
   const { startGateway } = (await import(gatewayPath)) as GatewayModule;
   const { createEngineFactory } = (await import(enginePath)) as EngineModule;
   const gateway = await startGateway(config, { engineFactory: createEngineFactory(config) });
