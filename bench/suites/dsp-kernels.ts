@@ -28,6 +28,7 @@ export async function buildKernels(): Promise<{ kernels: Kernel[]; skipped: Arra
     ['level', () => levelKernels(speech.near16k)],
     ['acs decode', () => acsDecodeKernels(speech.near16k)],
     ['vad', () => vadKernels(speech.near16k)],
+    ['gateway vad (batched SileroModel)', () => gatewayVadKernels(speech.near16k)],
     ['aec', () => aecKernels(speech.near16k, speech.far16k)],
   ];
   for (const [name, build] of builders) {
@@ -173,6 +174,44 @@ async function vadKernels(speech16k: Int16Array): Promise<Kernel[]> {
     return out.output;
   };
   return [{ name: 'vad window (silero v5, onnx)', unit: '32 ms window at 16 kHz (512 + 64 samples)', callsPerFrame: 20 / vad.SILERO_WINDOW_MS, fn }];
+}
+
+/** The part of `gateway/vad` the bench uses (imported at run time: skipped when absent). */
+interface GatewayVad {
+  SileroModel: {
+    load(): Promise<{ infer(batch: number, input: Float32Array, state: Float32Array, probs: Float32Array, stateOut: Float32Array): Promise<void> }>;
+  };
+}
+
+/** The gateway runs Silero batched (one inference for every call due in a tick): cost per window at a few batch sizes. */
+async function gatewayVadKernels(speech16k: Int16Array): Promise<Kernel[]> {
+  const path = '../../gateway/vad/index.ts';
+  const { SileroModel } = (await import(path)) as GatewayVad;
+  const vad = await import('../../dsp/vad/index.ts');
+  const model = await SileroModel.load();
+  const kernels: Kernel[] = [];
+  for (const batch of [1, 16, 64]) {
+    const input = new Float32Array(batch * vad.SILERO_INPUT_SAMPLES);
+    // Rows of real speech at different offsets.
+    for (let b = 0; b < batch; b++) {
+      const at = (b * 3217) % Math.max(1, speech16k.length - vad.SILERO_INPUT_SAMPLES);
+      for (let i = 0; i < vad.SILERO_INPUT_SAMPLES; i++) input[b * vad.SILERO_INPUT_SAMPLES + i] = speech16k[at + i]! / 32768;
+    }
+    let state = new Float32Array(2 * batch * vad.SILERO_STATE_SIZE);
+    let stateOut = new Float32Array(state.length);
+    const probs = new Float32Array(batch);
+    kernels.push({
+      name: `vad batch of ${batch} (gateway SileroModel)`,
+      unit: `${batch} windows of 32 ms (one per call)`,
+      // One call needs 20/32 of a window per frame; a batch serves `batch` calls.
+      callsPerFrame: 20 / vad.SILERO_WINDOW_MS / batch,
+      fn: async () => {
+        await model.infer(batch, input, state, probs, stateOut);
+        [state, stateOut] = [stateOut, state];
+      },
+    });
+  }
+  return kernels;
 }
 
 async function aecKernels(near16k: Int16Array, far16k: Int16Array): Promise<Kernel[]> {
