@@ -1,0 +1,190 @@
+/**
+ * The canceller's running judgement of the call: double talk, convergence, ERLE, the delay it
+ * reports, and the per-frame energies the barge-in gate needs.
+ */
+
+// Smoothing of the linear ERLE used for the convergence decision (≈ 0.5 s of far-end-only blocks)
+// and of the reported output ERLE (≈ 1 s).
+const LINEAR_MEMORY_BLOCKS = 50;
+const OUTPUT_MEMORY_BLOCKS = 100;
+// Converged when the linear filter removes 10 dB of echo; lost again below 5 dB (hysteresis).
+const CONVERGED_DB = 10;
+const LOST_DB = 5;
+// Double talk when the error exceeds the predicted residual echo plus noise by 9 dB (on far-end
+// speech alone the ratio stays under 9 dB in 99 % of blocks).
+const DOUBLE_TALK_RATIO = 8;
+// Double-talk decisions are held for 50 ms: speech does not stop between two 10 ms blocks.
+const HANG_BLOCKS = 5;
+// "Double talk" lasting 2 s while converged is an echo path change: a caller who talks over the
+// agent stops it within a few hundred ms (barge-in).
+const MAX_DOUBLE_TALK_BLOCKS = 200;
+// Without any echo found after 5 s of far-end speech, there is no echo to predict.
+const NO_ECHO_BLOCKS = 500;
+
+/**
+ * State machine and statistics shared by the canceller's blocks.
+ *
+ * @example
+ * tracker.detectDoubleTalk(farActive, errorSum, predictedSum, nearMs, farMaxMs);
+ * tracker.block(farActive, sd, se, so, sy, fraction, farMaxMs, locked);
+ */
+export class EchoTracker {
+  private readonly sampleRateHz: number;
+  private readonly B: number;
+  private linD = 0;
+  private linE = 0;
+  private outD = 0;
+  private outO = 0;
+  private isConverged = false;
+  private everConverged = false;
+  private dt = false;
+  private hang = 0;
+  private dtRun = 0;
+  private farBlocks = 0;
+  private isFarActive = false;
+  private delaySamples = -1;
+  private accOut = 0;
+  private accEcho = 0;
+  private accPred = 0;
+  /** Mean square of the last frame's output. */
+  frameOutput = 0;
+  /** Mean square of the last frame's linear echo estimate. */
+  frameEcho = 0;
+  /** Mean square of the echo predicted to remain in the last frame's output. */
+  framePrediction = 0;
+
+  constructor(sampleRateHz: number, blockSamples: number) {
+    this.sampleRateHz = sampleRateHz;
+    this.B = blockSamples;
+  }
+
+  /** See {@link EchoCanceller.converged}. */
+  get converged(): boolean {
+    return this.isConverged;
+  }
+
+  /** Near-end speech over the echo (with hangover). */
+  get doubleTalk(): boolean {
+    return this.dt;
+  }
+
+  /** Adaptation must stop for this block. */
+  get freezeAdaptation(): boolean {
+    return this.dt;
+  }
+
+  /** Aligned far end active in the last block. */
+  get farActive(): boolean {
+    return this.isFarActive;
+  }
+
+  /** Echo path known earlier in the call, not now. */
+  get alignmentLost(): boolean {
+    return this.everConverged && !this.isConverged;
+  }
+
+  /** Output ERLE, dB. */
+  get erleDb(): number {
+    return this.outD > 0 && this.outO > 0 ? 10 * Math.log10(this.outD / this.outO) : 0;
+  }
+
+  /** Linear-filter ERLE, dB. */
+  get linearErleDb(): number {
+    return this.linD > 0 && this.linE > 0 ? 10 * Math.log10(this.linD / this.linE) : 0;
+  }
+
+  /** Reported delay, ms, or −1. */
+  get delayMs(): number {
+    return this.delaySamples < 0 ? -1 : (this.delaySamples * 1000) / this.sampleRateHz;
+  }
+
+  /** Sets the reported delay (samples). */
+  setDelaySamples(samples: number): void {
+    this.delaySamples = samples;
+  }
+
+  /** New call. */
+  reset(): void {
+    this.linD = this.linE = this.outD = this.outO = 0;
+    this.isConverged = this.everConverged = this.dt = this.isFarActive = false;
+    this.hang = this.dtRun = this.farBlocks = 0;
+    this.delaySamples = -1;
+    this.accOut = this.accEcho = this.accPred = 0;
+    this.frameOutput = this.frameEcho = this.framePrediction = 0;
+  }
+
+  /** The filters were cleared: whatever was learned about the echo path is gone. */
+  filtersRestarted(): void {
+    this.isConverged = false;
+    this.linD = this.linE = 0;
+  }
+
+  /**
+   * Double-talk decision for this block. Converged: the suppressor's error power against its
+   * residual-echo-plus-noise prediction. Not yet: the near end louder than any far-end block that
+   * can still echo (an echo path never amplifies).
+   */
+  detectDoubleTalk(farActive: boolean, errorSum: number, predictedSum: number, nearMs: number, farMaxMs: number): void {
+    let raw = false;
+    if (farActive) {
+      raw = this.isConverged ? errorSum > DOUBLE_TALK_RATIO * predictedSum + 1e-12 : nearMs > farMaxMs;
+    }
+    if (raw) {
+      this.hang = HANG_BLOCKS;
+      this.dtRun++;
+    } else if (this.hang > 0) {
+      this.hang--;
+    } else {
+      this.dtRun = 0;
+    }
+    this.dt = this.hang > 0;
+    if (this.dtRun > MAX_DOUBLE_TALK_BLOCKS && this.isConverged) {
+      this.isConverged = false;
+      this.dtRun = 0;
+      this.dt = false;
+      this.hang = 0;
+    }
+  }
+
+  /** Starts a frame's energy sums. */
+  beginFrame(): void {
+    this.accOut = this.accEcho = this.accPred = 0;
+  }
+
+  /** Ends a frame of `samples` samples: per-frame mean squares. */
+  endFrame(samples: number): void {
+    this.frameOutput = this.accOut / samples;
+    this.frameEcho = this.accEcho / samples;
+    this.framePrediction = this.accPred / samples;
+  }
+
+  /**
+   * Block statistics: sums of near², linear error², output², echo estimate² over the block, the
+   * predicted echo fraction of the output, the loudest far block within the delay range, and
+   * whether the delay estimator has locked.
+   */
+  block(farActive: boolean, sd: number, se: number, so: number, sy: number, echoFraction: number, farMaxMs: number, delayLocked: boolean): void {
+    this.isFarActive = farActive;
+    this.accOut += so;
+    this.accEcho += sy;
+    let pred = echoFraction * so;
+    if (farActive) this.farBlocks++;
+    const echoKnown = this.isConverged || (!this.everConverged && !delayLocked && this.farBlocks > NO_ECHO_BLOCKS);
+    if (!echoKnown) pred = Math.max(pred, farMaxMs * this.B);
+    this.accPred += pred;
+    if (!farActive || this.dt) return;
+    const a = 1 / LINEAR_MEMORY_BLOCKS;
+    this.linD += a * (sd - this.linD);
+    this.linE += a * (se - this.linE);
+    const b = 1 / OUTPUT_MEMORY_BLOCKS;
+    this.outD += b * (sd - this.outD);
+    this.outO += b * (so - this.outO);
+    const lin = this.linearErleDb;
+    if (!this.isConverged && lin >= CONVERGED_DB) {
+      this.isConverged = true;
+      this.everConverged = true;
+    } else if (this.isConverged && lin < LOST_DB) {
+      this.isConverged = false;
+    }
+  }
+}
