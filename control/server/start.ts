@@ -95,7 +95,7 @@ export async function startControl(config: Config, options: ControlOptions = {})
     const calls = new CallService({ config, store, cache, carriers, jobs, logger, now });
     const deps: ControlDeps = {
       config, store, cache, queue, logger, telemetry, metrics: new ControlMetrics(telemetry.meter), calls, carriers, media, jobs,
-      sms: createSmsSender(config), acs, twilio: twilioControl, now, fetch: options.fetch ?? globalThis.fetch,
+      sms: createSmsSender(config, options.twilioClientOptions), acs, twilio: twilioControl, now, fetch: options.fetch ?? globalThis.fetch,
     };
 
     if (options.worker !== false) {

@@ -24,7 +24,7 @@ export interface SmsSender {
  * The configured sender.
  * @throws Error when `sms.provider` names a carrier that is not configured.
  */
-export function createSmsSender(config: Config): SmsSender {
+export function createSmsSender(config: Config, twilioClientOptions?: Parameters<typeof twilio>[2]): SmsSender {
   const provider = config.sms.provider;
   if (provider === 'acs') {
     if (config.acs === undefined) throw new Error('sms.provider is acs but acs is not configured');
@@ -46,7 +46,7 @@ export function createSmsSender(config: Config): SmsSender {
   }
   if (provider === 'twilio') {
     if (config.twilio === undefined) throw new Error('sms.provider is twilio but twilio is not configured');
-    const client = twilio(config.twilio.account_sid, config.twilio.auth_token);
+    const client = twilio(config.twilio.account_sid, config.twilio.auth_token, { env: {}, ...twilioClientOptions });
     const from = config.twilio.phone_number;
     return {
       provider,

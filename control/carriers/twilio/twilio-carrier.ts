@@ -39,7 +39,8 @@ export class TwilioControl implements CarrierPort {
     if (deps.config.twilio === undefined) throw new Error('twilio is not configured');
     this.#d = deps;
     this.#cfg = deps.config.twilio;
-    this.client = twilio(this.#cfg.account_sid, this.#cfg.auth_token, deps.clientOptions);
+    // `env: {}`: the SDK reads nothing from this process's environment.
+    this.client = twilio(this.#cfg.account_sid, this.#cfg.auth_token, { env: {}, ...deps.clientOptions });
   }
 
   /** Public URL of one of control's Twilio webhooks. */
