@@ -74,7 +74,7 @@ describe('call report in Chromium', () => {
     expect(text).toMatch(/interrupted/i);
     // The caller's text is shown, never run.
     expect(text).toContain('<script>window.__pwned = true</script>');
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: boolean }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { __pwned?: boolean }).__pwned)).toBeUndefined();
     // The barge-in is on the interrupted message.
     await expect(page.locator('li.assistant', { hasText: 'Could you tell me' }).locator('.cut').innerText()).resolves.toMatch(/interrupted/i);
     // A waterfall bar a person can see: non-zero width, proportional to its stage.
