@@ -24,9 +24,11 @@ export function firstSentenceTokens(reply: string): number {
 
 /**
  * Floor of one answer = silence timeout + STT final delay + LLM time to the first sentence
- * (TTFT, then one token every 1/rate) + TTS time to first byte.
+ * (TTFT, then one token every 1/rate) + TTS time to first byte. `pipelinedFloorMs` is the same
+ * with the STT final overlapping the silence wait (what a gateway that ends the STT utterance as
+ * silence begins can reach without speculation).
  */
-export function latencyFloor(timing: StackTiming, reply: string): { floorMs: number; stages: FloorStage[] } {
+export function latencyFloor(timing: StackTiming, reply: string): { floorMs: number; pipelinedFloorMs: number; stages: FloorStage[] } {
   const tokens = firstSentenceTokens(reply);
   const stages: FloorStage[] = [
     { name: 'silence wait', ms: timing.silenceMs },
@@ -35,5 +37,8 @@ export function latencyFloor(timing: StackTiming, reply: string): { floorMs: num
     { name: `LLM first sentence (${tokens} tokens)`, ms: ((tokens - 1) * 1000) / timing.llmTokensPerSec },
     { name: 'TTS first byte', ms: timing.ttsTtfbMs },
   ];
-  return { floorMs: stages.reduce((s, x) => s + x.ms, 0), stages };
+  const llmMs = timing.llmTtftMs + ((tokens - 1) * 1000) / timing.llmTokensPerSec;
+  // A gateway that asks STT for its final as silence begins waits for the longer of the two only.
+  const pipelinedFloorMs = Math.max(timing.silenceMs, timing.sttFinalMs) + llmMs + timing.ttsTtfbMs;
+  return { floorMs: stages.reduce((s, x) => s + x.ms, 0), pipelinedFloorMs, stages };
 }
