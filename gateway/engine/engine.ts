@@ -92,7 +92,7 @@ export class ConversationEngine implements CallEngine {
     this.#phrases = new Phrases(deps.config.conversation.phrases, deps.config.conversation.default_lang, { bot_name: i.bot_name, bot_company: i.bot_company }, deps.random);
     this.#transcript = new CallerTranscript(() => ports.now());
     this.#transcript.onChange = () => {
-      if (this.#inSilence && this.#speculation) this.#speculate();
+      if (this.#inSilence && this.#canSpeculate()) this.#speculate();
     };
     this.#stt = deps.stt.open({
       lang: this.state.lang.short_code,
@@ -133,7 +133,7 @@ export class ConversationEngine implements CallEngine {
       case 'silence_start':
         this.#inSilence = true;
         this.#stt.speechEnded();
-        if (this.#features.speculative_turns && this.#phase === 'listening' && this.#current === undefined) this.#speculate();
+        if (this.#canSpeculate()) this.#speculate();
         return;
       case 'speech_resumed':
         this.#inSilence = false;
@@ -214,6 +214,10 @@ export class ConversationEngine implements CallEngine {
     spec?.turn.abort(new SpeculationDiscardedError('transcript_changed'));
     const turn = this.#newAnswer(text, false);
     this.#track(turn, turn.run(), text, metrics);
+  }
+
+  #canSpeculate(): boolean {
+    return this.#features.speculative_turns && this.#phase === 'listening' && this.#current === undefined;
   }
 
   /** Starts (or keeps, or restarts) the speculative answer on the current transcript. */
