@@ -1,6 +1,7 @@
 /**
  * Speech start/stop decisions from per-window speech probabilities, with hysteresis: a run of
- * windows at or above `threshold` lasting `minSpeechMs` starts speech; speech continues while the
+ * windows at or above `threshold` lasting `minSpeechMs` starts speech (its onset includes the window
+ * before the run if that one was already above `threshold − 0.15`); speech continues while the
  * probability stays at or above `threshold − 0.15`; `minSilenceMs` below that ends it. Times are
  * whatever clock the caller feeds (the gateway uses the stream's media time in ms).
  */
@@ -42,6 +43,9 @@ export class VadHysteresis {
   /** End of the last window at or above `threshold` while speaking. */
   lastVoicedMs = 0;
   #runStartMs = -1;
+  /** The previous window, for starting a run one window early when it was already in the hysteresis band. */
+  #prevProbability = 0;
+  #prevStartMs = 0;
 
   constructor(options: HysteresisOptions) {
     if (!(options.threshold >= 0 && options.threshold <= 1)) throw new RangeError(`threshold must be in [0, 1], got ${options.threshold}`);
@@ -53,9 +57,14 @@ export class VadHysteresis {
 
   /** Feeds one window's probability; returns what changed. */
   update(probability: number, startMs: number, endMs: number): VadChange {
+    const prevProbability = this.#prevProbability;
+    const prevStartMs = this.#prevStartMs;
+    this.#prevProbability = probability;
+    this.#prevStartMs = startMs;
     if (!this.speaking) {
       if (probability >= this.threshold) {
-        if (this.#runStartMs < 0) this.#runStartMs = startMs;
+        // A rising edge through the band: the window before already held the onset.
+        if (this.#runStartMs < 0) this.#runStartMs = prevProbability >= this.negThreshold && prevStartMs < startMs ? prevStartMs : startMs;
         this.lastVoicedMs = endMs;
         if (endMs - this.#runStartMs >= this.minSpeechMs) {
           this.speaking = true;
@@ -90,5 +99,7 @@ export class VadHysteresis {
     this.onsetMs = 0;
     this.lastVoicedMs = 0;
     this.#runStartMs = -1;
+    this.#prevProbability = 0;
+    this.#prevStartMs = 0;
   }
 }

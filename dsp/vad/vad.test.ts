@@ -85,3 +85,13 @@ describe('VadHysteresis', () => {
     expect(() => new VadHysteresis({ threshold: 1.5 })).toThrow(RangeError);
   });
 });
+
+describe('VadHysteresis onset', () => {
+  it('starts the onset one window early on a rising edge through the band', () => {
+    const h = new VadHysteresis({ threshold: 0.5 });
+    expect(run(h, [0.0, 0.4, 0.9, 0.9, 0.1, 0.1, 0.1, 0.1])).toEqual([
+      ['start', 32],
+      ['end', 128],
+    ]);
+  });
+});

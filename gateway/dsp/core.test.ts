@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildFixture, type SpeechFixture } from '../test/speech-fixture.ts';
+import { SileroModel } from '../vad/index.ts';
+import { DspChannel } from './channel.ts';
+import { DspCore } from './core.ts';
+import { DspHost } from './host.ts';
+
+let fixture: SpeechFixture;
+let model: SileroModel;
+
+beforeAll(async () => {
+  fixture = buildFixture([600, 'Please send someone to fix the heating.', 900, 'Thank you.', 600]);
+  model = await SileroModel.load();
+});
+afterAll(() => model.close());
+
+/** Feeds `pcm` to the channels 20 ms at a time, ticking the core every 4 frames; returns each channel's probabilities. */
+async function runCore(core: DspCore, streams: Array<{ channel: DspChannel; pcm: Int16Array }>): Promise<number[][]> {
+  const probs = streams.map(() => [] as number[]);
+  const audio = streams.map(() => 0);
+  streams.forEach(({ channel }, i) => {
+    channel.listener = {
+      onAudio: (pcm) => (audio[i] = (audio[i] as number) + pcm.length),
+      onWindow: (p) => probs[i]!.push(p),
+    };
+  });
+  const frames = Math.max(...streams.map((s) => Math.floor(s.pcm.length / 320)));
+  for (let f = 0; f < frames; f++) {
+    for (const { channel, pcm } of streams) if ((f + 1) * 320 <= pcm.length) channel.pushAudio(pcm.subarray(f * 320, (f + 1) * 320), f * 20, false);
+    if (f % 4 === 3 || f === frames - 1) {
+      await core.tick();
+      for (const { channel } of streams) channel.deliver();
+    }
+  }
+  streams.forEach((s, i) => expect(audio[i]).toBe(Math.floor(s.pcm.length / 320) * 320)); // every frame came back
+  return probs;
+}
+
+function open(core: DspCore, slotId: number, rate = 16000): DspChannel {
+  const channel = new DspChannel(slotId, rate, 0, () => {});
+  core.open({ slotId, buffer: channel.buffer, carrierRateHz: rate, epochMs: 0 });
+  return channel;
+}
+
+describe('DspCore', () => {
+  it('a batch of calls gives each call the probabilities it gets alone (state gathered and scattered per call)', async () => {
+    const other = fixture.pcm.slice(16000); // the same speech, shifted by one second
+    const soloCore = new DspCore(model, () => 0);
+    const [soloA] = await runCore(soloCore, [{ channel: open(soloCore, 1), pcm: fixture.pcm }]);
+    const soloCore2 = new DspCore(model, () => 0);
+    const [soloB] = await runCore(soloCore2, [{ channel: open(soloCore2, 1), pcm: other }]);
+    const batchCore = new DspCore(model, () => 0);
+    const [a, b, silent] = await runCore(batchCore, [
+      { channel: open(batchCore, 1), pcm: fixture.pcm },
+      { channel: open(batchCore, 2), pcm: other },
+      { channel: open(batchCore, 3), pcm: new Int16Array(fixture.pcm.length) },
+    ]);
+    expect(a!.length).toBe(soloA!.length);
+    for (let i = 0; i < a!.length; i++) expect(a![i]).toBeCloseTo(soloA![i]!, 4);
+    for (let i = 0; i < b!.length; i++) expect(b![i]).toBeCloseTo(soloB![i]!, 4);
+    expect(Math.max(...a!)).toBeGreaterThan(0.9); // it hears the speech
+    expect(Math.max(...silent!)).toBe(0); // digital silence is skipped, never inferred
+  });
+
+  it('resamples 8 kHz carrier audio to 16 kHz and still hears the speech', async () => {
+    const core = new DspCore(model, () => 0);
+    const down = new Int16Array(fixture.pcm.length / 2);
+    for (let i = 0; i < down.length; i++) down[i] = fixture.pcm[2 * i] as number; // crude decimation is enough for a VAD
+    const channel = new DspChannel(1, 8000, 0, () => {});
+    core.open({ slotId: 1, buffer: channel.buffer, carrierRateHz: 8000, epochMs: 0 });
+    const probs: number[] = [];
+    channel.listener = { onAudio: () => {}, onWindow: (p) => probs.push(p) };
+    for (let f = 0; (f + 1) * 160 <= down.length; f++) {
+      channel.pushAudio(down.subarray(f * 160, (f + 1) * 160), f * 20, false);
+      if (f % 4 === 3) {
+        await core.tick();
+        channel.deliver();
+      }
+    }
+    expect(probs.length).toBeGreaterThan(100);
+    expect(probs.filter((p) => p > 0.5).length).toBeGreaterThan(30);
+  });
+});
+
+describe('DspHost', () => {
+  it('runs calls on a worker thread (tsx bootstrap) and delivers their results back', async () => {
+    const host = await DspHost.start({ workers: 1 });
+    try {
+      const channel = host.attach(16000, performance.timeOrigin + performance.now());
+      const probs: number[] = [];
+      let gotAll: () => void = () => {};
+      const done = new Promise<void>((r) => (gotAll = r));
+      const expected = Math.floor(fixture.pcm.length / 512);
+      channel.listener = {
+        onAudio: () => {},
+        onWindow: (p) => {
+          probs.push(p);
+          if (probs.length === expected) gotAll();
+        },
+      };
+      // Two frames per step, ticking as the gateway does (each tick drains what is queued); the
+      // rings hold 640 ms, so the audio is fed progressively, not all at once.
+      let t = 0;
+      let f = 0;
+      const timer = setInterval(() => {
+        for (let k = 0; k < 2 && (f + 1) * 320 <= fixture.pcm.length; k++, f++) channel.pushAudio(fixture.pcm.subarray(f * 320, (f + 1) * 320), f * 20, false);
+        host.tick((t += 20));
+      }, 2);
+      await done;
+      clearInterval(timer);
+      expect(Math.max(...probs)).toBeGreaterThan(0.9);
+      expect(host.channels).toBe(1);
+      channel.detach();
+      expect(host.channels).toBe(0);
+    } finally {
+      await host.close();
+    }
+  });
+});

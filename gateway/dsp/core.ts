@@ -1,0 +1,281 @@
+/**
+ * The DSP of every call pinned to one thread (a worker, or the main thread with
+ * `gateway.dsp_workers: 0`). Each tick it drains the calls' input rings, resamples to 16 kHz,
+ * runs the echo stage against the playout-aligned far end, feeds the cleaned audio back and into
+ * the Silero windower, then runs ONE batched inference for all windows due and writes the
+ * probabilities to each call's result ring.
+ */
+import { Resampler } from '../../dsp/resample/index.ts';
+import {
+  SILERO_INPUT_SAMPLES,
+  SILERO_STATE_SIZE,
+  SILERO_WINDOW_SAMPLES,
+  SileroWindower,
+} from '../../dsp/vad/index.ts';
+import type { SileroModel } from '../vad/index.ts';
+import { createEchoStage, type EchoStage } from './echo-stage.ts';
+import { FarTimeline } from './far-timeline.ts';
+import { IN_SILENT, RESULT_GATE_OPEN, RESULT_SKIPPED, STAT, slotViews, type SlotViews } from './slot-layout.ts';
+
+/** Windows under this mean square are not worth an inference (−60 dBFS: below telephone line noise). */
+const ENERGY_FLOOR = 1e-6;
+/**
+ * Skipping is only safe outside speech: a quiet window inside a word (a stop consonant) must still
+ * go through the model, or the recurrent state misses it and the speech run is cut. A window is
+ * skipped only if the previous one was clearly non-speech.
+ */
+const SKIP_BELOW_PROBABILITY = 0.1;
+/** A frame processed more than 60 ms after it arrived is late: one missed tick plus scheduling slack. */
+const FRAME_DEADLINE_MS = 60;
+/** Windows a call may have waiting for inference; more means the thread is far behind (oldest dropped). */
+const MAX_PENDING_WINDOWS = 8;
+const FRAME_16K = 320;
+/** Internal pending-window flag: carrier-silent or under the energy floor (skip candidate). */
+const QUIET = 0x100;
+
+/** What the main thread tells the DSP thread about a new call. */
+export interface SlotConfig {
+  readonly slotId: number;
+  readonly buffer: SharedArrayBuffer | ArrayBuffer;
+  readonly carrierRateHz: number;
+  /** Absolute time (ms, `performance.timeOrigin + performance.now()`) of the call clock's zero. */
+  readonly epochMs: number;
+}
+
+/** Totals of one tick, for metrics and benches. */
+export interface TickStats {
+  windows: number;
+  inferred: number;
+  batches: number;
+  inferMs: number;
+}
+
+class Slot {
+  readonly views: SlotViews;
+  readonly epochMs: number;
+  readonly carrierFrame: number;
+  readonly inResampler: Resampler;
+  readonly refResampler: Resampler;
+  readonly echo: EchoStage;
+  readonly timeline = new FarTimeline();
+  readonly windower = new SileroWindower();
+  readonly state = new Float32Array(2 * SILERO_STATE_SIZE);
+  // 16 kHz FIFO that re-chunks resampled audio into exact 320-sample frames.
+  readonly fifo = new Int16Array(FRAME_16K * 4);
+  fifoLen = 0;
+  readonly near = new Int16Array(FRAME_16K);
+  readonly far = new Int16Array(FRAME_16K);
+  readonly clean = new Int16Array(FRAME_16K);
+  readonly scratch: Int16Array;
+  readonly refScratch: Int16Array;
+  // Windows waiting for inference: model input rows and their facts.
+  readonly pending = new Float32Array(MAX_PENDING_WINDOWS * SILERO_INPUT_SAMPLES);
+  readonly pendingEnd = new Int32Array(MAX_PENDING_WINDOWS);
+  readonly pendingArrival = new Int32Array(MAX_PENDING_WINDOWS);
+  readonly pendingFlags = new Int32Array(MAX_PENDING_WINDOWS);
+  pendingCount = 0;
+  lastArrivalMs = 0;
+  lastSilent = false;
+  /** Probability of the call's last window (decides whether a quiet window may be skipped). */
+  lastProbability = 0;
+
+  constructor(config: SlotConfig) {
+    this.carrierFrame = config.carrierRateHz / 50;
+    this.views = slotViews(config.buffer, this.carrierFrame);
+    this.epochMs = config.epochMs;
+    this.inResampler = new Resampler(config.carrierRateHz, 16000);
+    this.refResampler = new Resampler(config.carrierRateHz, 16000);
+    this.scratch = new Int16Array(this.inResampler.maxOutputLength(this.carrierFrame));
+    this.refScratch = new Int16Array(this.refResampler.maxOutputLength(this.carrierFrame));
+    this.echo = createEchoStage(16000, FRAME_16K);
+  }
+}
+
+/**
+ * Per-thread DSP: the calls pinned here and one Silero session shared by them.
+ * @example
+ * const core = new DspCore(await SileroModel.load());
+ * core.open({ slotId, buffer, carrierRateHz: 16000, epochMs });
+ * await core.tick(); // every 20 ms
+ */
+export class DspCore {
+  readonly #model: SileroModel;
+  readonly #slots = new Map<number, Slot>();
+  #capacity = 0;
+  #input = new Float32Array(0);
+  #state = new Float32Array(0);
+  #plane1 = new Float32Array(0);
+  #stateOut = new Float32Array(0);
+  #probs = new Float32Array(0);
+  #rows: Slot[] = [];
+  readonly #now: () => number;
+  #ticking = false;
+
+  constructor(model: SileroModel, now: () => number = () => performance.timeOrigin + performance.now()) {
+    this.#model = model;
+    this.#now = now;
+  }
+
+  /** Calls pinned to this thread. */
+  get slots(): number {
+    return this.#slots.size;
+  }
+
+  open(config: SlotConfig): void {
+    this.#slots.set(config.slotId, new Slot(config));
+    // Batch buffers are in use while a tick awaits inference (in-thread mode): grow after it.
+    if (!this.#ticking) this.#ensureCapacity();
+  }
+
+  close(slotId: number): void {
+    this.#slots.delete(slotId);
+  }
+
+  /** Processes everything queued by every call, then runs the due windows in one batch per round. */
+  async tick(): Promise<TickStats> {
+    this.#ticking = true;
+    try {
+      return await this.#tick();
+    } finally {
+      this.#ticking = false;
+      this.#ensureCapacity();
+    }
+  }
+
+  async #tick(): Promise<TickStats> {
+    const stats: TickStats = { windows: 0, inferred: 0, batches: 0, inferMs: 0 };
+    const now = this.#now();
+    for (const slot of this.#slots.values()) this.#drain(slot, now);
+    // Rounds: a call with two windows due (a late tick) needs the first one's state for the second.
+    for (;;) {
+      let rows = 0;
+      let due = 0;
+      for (const slot of this.#slots.values()) {
+        if (slot.pendingCount === 0) continue;
+        if (rows === this.#capacity) break; // calls opened during this tick wait for the next round
+        due++;
+        stats.windows++;
+        // Decided here, not when framed: it depends on the previous window's result.
+        if ((slot.pendingFlags[0] as number) & QUIET && slot.lastProbability < SKIP_BELOW_PROBABILITY) {
+          slot.pendingFlags[0] = ((slot.pendingFlags[0] as number) & ~QUIET) | RESULT_SKIPPED;
+          this.#emit(slot, 0);
+          Atomics.add(slot.views.stats, STAT.windowsSkipped, 1);
+          continue;
+        }
+        this.#gather(slot, rows++);
+      }
+      if (due === 0) break;
+      if (rows === 0) continue;
+      // state is [2, rows, 128]: the second plane starts after `rows` rows of the first.
+      this.#state.set(this.#plane1.subarray(0, rows * SILERO_STATE_SIZE), rows * SILERO_STATE_SIZE);
+      const t0 = performance.now();
+      await this.#model.infer(rows, this.#input, this.#state, this.#probs, this.#stateOut);
+      stats.inferMs += performance.now() - t0;
+      stats.batches++;
+      stats.inferred += rows;
+      this.#scatter(rows);
+    }
+    return stats;
+  }
+
+  #drain(slot: Slot, now: number): void {
+    const { views } = slot;
+    // Far end first, so the caller frames below find the agent audio that was playing.
+    for (let s = views.ref.peek(); s >= 0; s = views.ref.peek()) {
+      const n = slot.refResampler.process(views.ref.frameAt(s), slot.refScratch);
+      slot.timeline.write(slot.refScratch.subarray(0, n), views.ref.metaAt(s, 0));
+      views.ref.release();
+    }
+    for (let s = views.in.peek(); s >= 0; s = views.in.peek()) {
+      const arrival = views.in.metaAt(s, 0);
+      slot.lastArrivalMs = arrival;
+      slot.lastSilent = (views.in.metaAt(s, 1) & IN_SILENT) !== 0;
+      if (now - slot.epochMs - arrival > FRAME_DEADLINE_MS) Atomics.add(views.stats, STAT.lateFrames, 1);
+      const n = slot.inResampler.process(views.in.frameAt(s), slot.scratch);
+      views.in.release();
+      slot.fifo.set(slot.scratch.subarray(0, n), slot.fifoLen);
+      slot.fifoLen += n;
+      while (slot.fifoLen >= FRAME_16K) this.#frame16k(slot);
+    }
+  }
+
+  /** One 16 kHz frame: echo stage, back to the main thread, into the VAD windower. */
+  #frame16k(slot: Slot): void {
+    slot.near.set(slot.fifo.subarray(0, FRAME_16K));
+    slot.fifo.copyWithin(0, FRAME_16K, slot.fifoLen);
+    slot.fifoLen -= FRAME_16K;
+    // The frame ends at its arrival time; its far end is what played over the 20 ms before.
+    slot.timeline.read(slot.far, (slot.lastArrivalMs - 20) * 16);
+    slot.echo.process(slot.near, slot.far, slot.clean);
+    if (!slot.views.out.push(slot.clean, slot.lastArrivalMs)) Atomics.add(slot.views.stats, STAT.ringDrops, 1);
+    Atomics.store(slot.views.stats, STAT.erleCentiDb, Number.isFinite(slot.echo.erleDb) ? Math.round(slot.echo.erleDb * 100) : 0);
+    Atomics.store(slot.views.stats, STAT.aecDelayMs, slot.echo.delayMs);
+    slot.windower.push(slot.clean, slot.lastSilent);
+    while (slot.windower.ready) {
+      if (slot.pendingCount === MAX_PENDING_WINDOWS) this.#dropOldest(slot);
+      const i = slot.pendingCount++;
+      const info = slot.windower.take(slot.pending, i * SILERO_INPUT_SAMPLES);
+      slot.pendingEnd[i] = info.endSample;
+      slot.pendingArrival[i] = slot.lastArrivalMs;
+      let flags = slot.echo.bargeInAllowed ? RESULT_GATE_OPEN : 0;
+      slot.pendingFlags[i] = flags;
+      if (info.carrierSilent || info.power < ENERGY_FLOOR) slot.pendingFlags[i] = flags | QUIET;
+    }
+  }
+
+  #dropOldest(slot: Slot): void {
+    Atomics.add(slot.views.stats, STAT.lateFrames, 2); // a dropped window is ~two frames
+    this.#shift(slot);
+  }
+
+  /** Copies a call's oldest pending window and state into batch row `row` (rows ≤ calls ≤ capacity). */
+  #gather(slot: Slot, row: number): void {
+    this.#input.set(slot.pending.subarray(0, SILERO_INPUT_SAMPLES), row * SILERO_INPUT_SAMPLES);
+    this.#state.set(slot.state.subarray(0, SILERO_STATE_SIZE), row * SILERO_STATE_SIZE);
+    this.#plane1.set(slot.state.subarray(SILERO_STATE_SIZE), row * SILERO_STATE_SIZE);
+    this.#rows[row] = slot;
+  }
+
+  #scatter(rows: number): void {
+    for (let row = 0; row < rows; row++) {
+      const slot = this.#rows[row] as Slot;
+      // The output state has the batch's own size: plane stride is `rows`, not the capacity.
+      slot.state.set(this.#stateOut.subarray(row * SILERO_STATE_SIZE, (row + 1) * SILERO_STATE_SIZE), 0);
+      slot.state.set(this.#stateOut.subarray((rows + row) * SILERO_STATE_SIZE, (rows + row + 1) * SILERO_STATE_SIZE), SILERO_STATE_SIZE);
+      Atomics.add(slot.views.stats, STAT.windowsInferred, 1);
+      this.#emit(slot, this.#probs[row] as number);
+    }
+  }
+
+  /** Writes the oldest pending window's result and removes it. */
+  #emit(slot: Slot, probability: number): void {
+    slot.lastProbability = probability;
+    const flags = (slot.pendingFlags[0] as number) & ~QUIET;
+    const ok = slot.views.results.push(null, Math.round(probability * 1e6), slot.pendingEnd[0] as number, slot.pendingArrival[0] as number, flags);
+    if (!ok) Atomics.add(slot.views.stats, STAT.ringDrops, 1);
+    this.#shift(slot);
+  }
+
+  #shift(slot: Slot): void {
+    const n = --slot.pendingCount;
+    if (n === 0) return;
+    slot.pending.copyWithin(0, SILERO_INPUT_SAMPLES, (n + 1) * SILERO_INPUT_SAMPLES);
+    slot.pendingEnd.copyWithin(0, 1, n + 1);
+    slot.pendingArrival.copyWithin(0, 1, n + 1);
+    slot.pendingFlags.copyWithin(0, 1, n + 1);
+  }
+
+  #ensureCapacity(): void {
+    if (this.#slots.size > this.#capacity) this.#grow(Math.max(64, this.#capacity * 2, this.#slots.size));
+  }
+
+  #grow(capacity: number): void {
+    this.#capacity = capacity;
+    this.#input = new Float32Array(capacity * SILERO_INPUT_SAMPLES);
+    this.#state = new Float32Array(2 * capacity * SILERO_STATE_SIZE);
+    this.#plane1 = new Float32Array(capacity * SILERO_STATE_SIZE);
+    this.#stateOut = new Float32Array(2 * capacity * SILERO_STATE_SIZE);
+    this.#probs = new Float32Array(capacity);
+    this.#rows = new Array<Slot>(capacity);
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The far end (agent audio) laid on the call clock at 16 kHz, so the echo canceller gets, for
+ * each caller frame, the agent audio that was playing when that frame arrived. Positions are
+ * absolute 16 kHz sample indices of the call clock; blocks never written read as silence.
+ */
+
+const BLOCK = 160; // 10 ms
+const BLOCKS = 200; // 2 s of history and look-ahead
+
+/** Far-end audio indexed by call-clock sample. */
+export class FarTimeline {
+  readonly #pcm = new Int16Array(BLOCK * BLOCKS);
+  /** Absolute block index last written into each block slot (-1: never). */
+  readonly #stamp = new Int32Array(BLOCKS).fill(-1);
+  /** Next absolute sample a contiguous write continues at. */
+  #writePos = -1;
+
+  /**
+   * Lays `pcm` from `startSample` on, or right after the previous write if it starts within
+   * 1 ms of where that one ended (frames resampled one by one drift by a sample or two).
+   */
+  write(pcm: Int16Array, startSample: number): void {
+    let pos = this.#writePos >= 0 && Math.abs(startSample - this.#writePos) <= 16 ? this.#writePos : Math.round(startSample);
+    for (let i = 0; i < pcm.length; i++, pos++) {
+      const block = Math.floor(pos / BLOCK);
+      const slot = block % BLOCKS;
+      if (this.#stamp[slot] !== block) {
+        this.#pcm.fill(0, slot * BLOCK, slot * BLOCK + BLOCK);
+        this.#stamp[slot] = block;
+      }
+      this.#pcm[slot * BLOCK + (pos - block * BLOCK)] = pcm[i] as number;
+    }
+    this.#writePos = pos;
+  }
+
+  /** Copies `out.length` samples starting at `startSample` into `out` (silence where nothing played). */
+  read(out: Int16Array, startSample: number): void {
+    let pos = Math.round(startSample);
+    for (let i = 0; i < out.length; i++, pos++) {
+      const block = Math.floor(pos / BLOCK);
+      const slot = ((block % BLOCKS) + BLOCKS) % BLOCKS;
+      out[i] = pos >= 0 && this.#stamp[slot] === block ? (this.#pcm[slot * BLOCK + (pos - block * BLOCK)] as number) : 0;
+    }
+  }
+}

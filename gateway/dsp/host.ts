@@ -1,0 +1,167 @@
+/**
+ * DSP placement: calls are pinned to a DSP lane for their whole life (their VAD and echo state
+ * live there). A lane is a piscina worker thread (one thread per pool, tasks in order), or the
+ * main thread itself when `gateway.dsp_workers` is 0. The gateway tick calls `tick()`; each idle
+ * lane runs one DSP tick for all its calls, then its channels deliver their results.
+ */
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { SileroModel } from '../vad/index.ts';
+import { DspChannel } from './channel.ts';
+import { DspCore, type TickStats } from './core.ts';
+import type { DspTask } from './worker.ts';
+
+/** DSP tick period (ms): one 20 ms frame; Silero windows (32 ms) fall due in 5 ticks out of 8. */
+export const DSP_TICK_MS = 20;
+
+interface Lane {
+  run(task: DspTask): Promise<unknown>;
+  close(): Promise<void>;
+  readonly channels: Set<DspChannel>;
+  busy: boolean;
+  lastStartMs: number;
+  nextSlot: number;
+}
+
+/** Placement and lane options. */
+export interface DspHostOptions {
+  /** Worker threads; 0 runs DSP on the calling thread. */
+  readonly workers: number;
+  readonly modelPath?: string | undefined;
+  /** Called after each lane tick (metrics, benches). */
+  readonly onTick?: ((stats: TickStats, lane: number, wallMs: number) => void) | undefined;
+  /** Called when a lane tick fails (the lane keeps going). */
+  readonly onError?: ((error: unknown) => void) | undefined;
+}
+
+function threadLane(modelPath: string | undefined): Lane {
+  const pool = new Piscina<DspTask, unknown>({
+    filename: fileURLToPath(new URL('./worker-bootstrap.mjs', import.meta.url)),
+    minThreads: 1,
+    maxThreads: 1,
+    concurrentTasksPerWorker: 1,
+    // The thread holds calls' state: it must never be reaped for idleness.
+    idleTimeout: 2 ** 31 - 1,
+    atomics: 'disabled',
+  });
+  void modelPath;
+  return {
+    run: (task) => pool.run(task),
+    // Graceful: lets a queued close/tick task finish before the thread ends.
+    close: () => pool.close(),
+    channels: new Set(),
+    busy: false,
+    lastStartMs: 0,
+    nextSlot: 1,
+  };
+}
+
+async function inlineLane(modelPath: string | undefined): Promise<Lane> {
+  const model = await SileroModel.load(modelPath);
+  const core = new DspCore(model);
+  return {
+    run: async (task) => {
+      switch (task.op) {
+        case 'open':
+          return core.open(task.config);
+        case 'close':
+          return core.close(task.slotId);
+        case 'tick':
+          return core.tick();
+        case 'init':
+          return undefined;
+      }
+    },
+    close: () => model.close(),
+    channels: new Set(),
+    busy: false,
+    lastStartMs: 0,
+    nextSlot: 1,
+  };
+}
+
+/**
+ * The DSP lanes of a gateway.
+ * @example
+ * const dsp = await DspHost.start({ workers: 1 });
+ * const channel = dsp.attach(16000, epochMs);
+ * channel.listener = { onAudio, onWindow };
+ */
+export class DspHost {
+  readonly #lanes: Lane[];
+  readonly #opts: DspHostOptions;
+  #closed = false;
+
+  private constructor(lanes: Lane[], opts: DspHostOptions) {
+    this.#lanes = lanes;
+    this.#opts = opts;
+  }
+
+  /** Starts the lanes and loads the model in each (so the first call does not pay for it). */
+  static async start(opts: DspHostOptions): Promise<DspHost> {
+    const lanes: Lane[] = [];
+    try {
+      if (opts.workers === 0) lanes.push(await inlineLane(opts.modelPath));
+      for (let i = 0; i < opts.workers; i++) {
+        const lane = threadLane(opts.modelPath);
+        lanes.push(lane);
+        await lane.run({ op: 'init', modelPath: opts.modelPath });
+      }
+    } catch (error) {
+      await Promise.allSettled(lanes.map((l) => l.close()));
+      throw error;
+    }
+    return new DspHost(lanes, opts);
+  }
+
+  /** Calls attached, across lanes. */
+  get channels(): number {
+    let n = 0;
+    for (const lane of this.#lanes) n += lane.channels.size;
+    return n;
+  }
+
+  /** Pins a new call to the least loaded lane. */
+  attach(carrierRateHz: number, epochMs: number): DspChannel {
+    let lane = this.#lanes[0] as Lane;
+    for (const l of this.#lanes) if (l.channels.size < lane.channels.size) lane = l;
+    const slotId = lane.nextSlot++;
+    const channel = new DspChannel(slotId, carrierRateHz, epochMs, (c) => {
+      lane.channels.delete(c);
+      if (!this.#closed) lane.run({ op: 'close', slotId }).catch((error) => this.#opts.onError?.(error));
+    });
+    lane.channels.add(channel);
+    lane.run({ op: 'open', config: { slotId, buffer: channel.buffer, carrierRateHz, epochMs } }).catch((error) => this.#opts.onError?.(error));
+    return channel;
+  }
+
+  /** Starts a DSP tick on every idle lane that has calls and whose last tick began ≥ one period ago. */
+  tick(nowMs: number): void {
+    for (let i = 0; i < this.#lanes.length; i++) {
+      const lane = this.#lanes[i] as Lane;
+      if (lane.busy || lane.channels.size === 0 || nowMs - lane.lastStartMs < DSP_TICK_MS - 2) continue;
+      lane.busy = true;
+      lane.lastStartMs = nowMs;
+      const started = performance.now();
+      lane
+        .run({ op: 'tick' })
+        .then((stats) => {
+          lane.busy = false;
+          if (this.#closed) return;
+          for (const channel of lane.channels) channel.deliver();
+          this.#opts.onTick?.(stats as TickStats, i, performance.now() - started);
+        })
+        .catch((error) => {
+          lane.busy = false;
+          this.#opts.onError?.(error);
+        });
+    }
+  }
+
+  /** Stops every lane (worker threads end). Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.allSettled(this.#lanes.map((l) => l.close()));
+  }
+}
