@@ -186,17 +186,9 @@ export class EngineHarness {
     return this.control.events.filter((e): e is Extract<ConversationEvent, { type: T }> => e.type === type);
   }
 
-  /** Tool results the model received in its requests, by tool name. */
-  toolResults(): Array<{ name: string; content: string }> {
-    const out = new Map<string, { name: string; content: string }>();
-    for (const req of this.llm.requests) {
-      const names = new Map<string, string>();
-      for (const m of req.messages) {
-        for (const c of m.tool_calls ?? []) names.set(c.id, c.function.name);
-        if (m.role === 'tool' && m.tool_call_id) out.set(m.tool_call_id, { name: names.get(m.tool_call_id) ?? '?', content: String(m.content) });
-      }
-    }
-    return [...out.values()];
+  /** Tool calls and their results, from the persisted assistant messages. */
+  toolResults(): Array<{ name: string; content: string; args: string }> {
+    return this.messages().flatMap((m) => m.tool_calls.map((t) => ({ name: t.function_name, content: t.content, args: t.function_arguments })));
   }
 
   /** Waits (polling real time, no fixed sleep) until `check` passes. */
