@@ -3,8 +3,8 @@
  * post-call insights, reports and the softphone page.
  *
  * @example
- * const control = await startControl(loadConfig({ env: process.env }), { });
- * // … control.url …
+ * const control = await startControl(config); // config from loadConfig(), in the entry point
+ * console.log(control.url);
  * await control.close();
  */
 export { startControl, type ControlOptions, type ControlServer } from './server/start.ts';

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Call, verifyMediaToken } from '../contract/index.ts';
-import { EXAMPLE_CALL, startTestControl, TEST_MEDIA_KEY, type TestControl } from './helpers/harness.ts';
+import { EXAMPLE_CALL, startTestControl, TEST_MEDIA_KEY, TEST_SERVICE_TOKEN, type TestControl } from './helpers/harness.ts';
 
 let t: TestControl;
 beforeAll(async () => {
@@ -96,6 +96,21 @@ describe('POST /call', () => {
     expect(again.call_id).toBe(first.call_id);
     const other = Call.parse(await (await post('/call', { ...body, task: 'Something else' })).json());
     expect(other.call_id).not.toBe(first.call_id);
+  });
+
+  it('reopens an ended call for an identical request within the window, keeping its conversation', async () => {
+    const body = { ...EXAMPLE_CALL, phone_number: '+33700000002' };
+    const first = Call.parse(await (await post('/call', body)).json());
+    const at = new Date().toISOString();
+    const events = [
+      { type: 'message_added', event_id: 'm1', at, message: { created_at: at, persona: 'human', action: 'talk', content: 'Call me back later.' } },
+      { type: 'call_ended', event_id: 'end', at, reason: 'caller_hangup' },
+    ];
+    const headers = { authorization: `Bearer ${TEST_SERVICE_TOKEN}` };
+    expect((await post(`/internal/calls/${first.call_id}/events`, { events }, headers)).status).toBe(200);
+    const again = Call.parse(await (await post('/call', body)).json());
+    expect(again).toMatchObject({ call_id: first.call_id, state: 'ringing', in_progress: true });
+    expect(again.messages.map((m) => m.content)).toEqual(['Call me back later.']);
   });
 
   it('GET /call lists the latest calls, filtered by phone number; bad references are 4xx', async () => {
