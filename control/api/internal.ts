@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { ActionRequest, EventBatch, type Call, type ConversationEvent } from '../contract/index.ts';
+import { ActionRequest, EventBatch, type Call, type ConversationEvent, type TurnTimings } from '../contract/index.ts';
 import type { ControlDeps } from '../deps.ts';
 import { InvalidCallError, NotFoundError } from '../store/index.ts';
 import { ActionRunner } from '../actions/action-runner.ts';
@@ -47,7 +47,7 @@ export function internalRoutes(deps: ControlDeps): Hono {
     }
     const seen = new Set(before.applied_event_ids);
     const fresh = events.filter((e) => !seen.has(e.event_id));
-    await afterEvents(deps, after, fresh);
+    await afterEvents(deps, before, after, fresh);
     return c.json({ applied: fresh.length, revision: after.revision });
   });
 
@@ -60,13 +60,22 @@ export function internalRoutes(deps: ControlDeps): Hono {
   return app;
 }
 
-/** Side effects of newly applied events: metrics, post-call job, callbacks. */
-async function afterEvents(deps: ControlDeps, call: Call, fresh: readonly ConversationEvent[]): Promise<void> {
+/**
+ * Side effects of newly applied events: metrics, post-call job, callbacks. A turn's timings may
+ * arrive in several events (merged by turn id): each stage is recorded the first time it appears.
+ */
+async function afterEvents(deps: ControlDeps, before: Call, call: Call, fresh: readonly ConversationEvent[]): Promise<void> {
   let reminders = false;
   let ended = false;
+  const seen = new Map(before.turns.map((t) => [t.turn_id, new Set(Object.keys(t))] as const));
   for (const event of fresh) {
-    if (event.type === 'turn_timings') deps.metrics.recordTurn(event.timings, { carrier: call.carrier, language: call.lang_short_code });
-    else if (event.type === 'reminder_upserted') reminders = true;
+    if (event.type === 'turn_timings') {
+      const known = seen.get(event.timings.turn_id) ?? new Set<string>();
+      const news = Object.fromEntries(Object.entries(event.timings).filter(([k]) => !known.has(k))) as Partial<TurnTimings>;
+      for (const k of Object.keys(event.timings)) known.add(k);
+      seen.set(event.timings.turn_id, known);
+      deps.metrics.recordTurn({ ...news, turn_id: event.timings.turn_id }, { carrier: call.carrier, language: call.lang_short_code });
+    } else if (event.type === 'reminder_upserted') reminders = true;
     else if (event.type === 'call_ended') ended = true;
   }
   if (reminders) await deps.jobs.callbacks(call);

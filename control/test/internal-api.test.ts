@@ -75,7 +75,12 @@ describe('context and events', () => {
     expect(stored.claim.hardware_info).toBe('laptop');
     expect(stored.turns).toEqual([expect.objectContaining({ turn_id: 't1', answer_latency_ms: 734 })]);
 
+    // A later event completing the same turn records only the stage it adds.
+    const more = [{ type: 'turn_timings', event_id: 'e-t1b', at: at(), timings: { turn_id: 't1', answer_latency_ms: 734, llm_first_sentence_ms: 300 } }];
+    expect(await (await t.internal(INTERNAL_PATHS.events(call.call_id), { events: more })).json()).toMatchObject({ applied: 1 });
+
     const metrics = await (await t.request('/metrics')).text();
+    expect(metrics).toMatch(/call_llm_first_sentence_latency_count\{[^}]*\} 1\b/);
     expect(metrics).toMatch(/call_answer_latency_count\{[^}]*carrier="softphone"[^}]*\} 1\b/);
     expect(metrics).toMatch(/call_llm_ttft_count\{[^}]*\} 1\b/);
     expect(metrics).not.toMatch(/\+33700000101/);
