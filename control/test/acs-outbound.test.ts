@@ -100,6 +100,8 @@ describe('callback verification', () => {
     const other = await placeCall({ ...EXAMPLE_CALL, phone_number: '+33700000204' });
     const cross = await env.t.request(`${path}?secret=${other.callbackUri.searchParams.get('secret')}`, { method: 'POST', headers: { authorization: `Bearer ${good}` }, body });
     expect(cross.status).toBe(401);
+    const bogus = await env.t.request(`/webhooks/acs/${'x'.repeat(300)}?secret=s`, { method: 'POST', headers: { authorization: `Bearer ${good}` }, body });
+    expect(bogus.status).toBe(401);
     const stored = await getCall(call.call_id);
     expect(stored).toMatchObject({ state: 'ringing', in_progress: true, revision: call.revision });
     // The real thing passes.

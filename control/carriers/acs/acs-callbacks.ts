@@ -28,6 +28,8 @@ const CloudEvent = z.object({
 const CloudEvents = z.union([z.array(CloudEvent).min(1).max(100), CloudEvent.transform((e) => [e])]);
 type AcsEvent = z.infer<typeof CloudEvent>;
 
+const UUID = z.string().uuid();
+
 /** A processed event id is remembered an hour: ACS re-delivers within minutes. */
 const EVENT_DEDUP_TTL_SEC = 3600;
 const PREFIX = 'Microsoft.Communication.';
@@ -54,7 +56,7 @@ export function acsCallbackRoutes(deps: ControlDeps, acs: AcsControl, jwt: AcsJw
 
 async function authenticate(c: Context, deps: ControlDeps, acs: AcsControl, jwt: AcsJwtVerifier, callId: string): Promise<void> {
   const token = await jwt.verify(c.req.header('authorization'));
-  const secretOk = await acs.secrets.verify(callId, c.req.query('secret'));
+  const secretOk = UUID.safeParse(callId).success && (await acs.secrets.verify(callId, c.req.query('secret')));
   if (!token.ok || !secretOk) {
     deps.logger.warn({ call_id: callId.slice(0, 64), jwt: token.ok ? 'ok' : token.reason, secret: secretOk ? 'ok' : 'refused' }, 'refused an ACS callback');
     throw apiError(401, 'callback not authenticated');

@@ -84,7 +84,11 @@ async function incomingCall(deps: ControlDeps, acs: AcsControl | undefined, even
     return;
   }
   const data = IncomingCallData.safeParse(event.data);
-  if (!data.success) throw apiError(422, 'IncomingCall without from / incomingCallContext');
+  if (!data.success) {
+    // One malformed event must not fail (and replay) the rest of the batch.
+    deps.logger.warn({ event_id: event.id }, 'IncomingCall without from / incomingCallContext; ignored');
+    return;
+  }
   const phone = phoneOf(data.data.from);
   if (phone === undefined) {
     deps.logger.warn('IncomingCall from a caller without a phone number; not answered');
