@@ -58,76 +58,90 @@ export interface ControlServer {
   close(): Promise<void>;
 }
 
+/** Closers run in reverse order of opening, each once; a failing one does not stop the others. */
+class Owner {
+  readonly #closers: Array<() => Promise<void>> = [];
+  constructor(readonly logger: Logger) {}
+  own(close: () => Promise<void>): void {
+    this.#closers.push(close);
+  }
+  async closeAll(): Promise<void> {
+    for (const close of this.#closers.splice(0).reverse()) await close().catch((err: unknown) => this.logger.error({ err }, 'error while closing'));
+  }
+}
+
 /**
  * Starts control. Port 0 picks a free port. Without API keys, control listens on 127.0.0.1 only.
  * @example const control = await startControl(loadConfig({ env: process.env })); console.log(control.url);
  */
 export async function startControl(config: Config, options: ControlOptions = {}): Promise<ControlServer> {
-  const logger = options.logger ?? pino({ level: config.telemetry.log_level, base: { service: 'control' } });
-  const now = options.now ?? Date.now;
-  const closers: Array<() => Promise<void>> = [];
-  const closeAll = async () => {
-    for (const close of closers.reverse()) await close().catch((err: unknown) => logger.error({ err }, 'error while closing'));
-  };
+  const owner = new Owner(options.logger ?? pino({ level: config.telemetry.log_level, base: { service: 'control' } }));
   try {
-    const telemetry = options.telemetry ?? (await setupTelemetry({ serviceName: 'control', appInsightsConnectionString: config.telemetry.app_insights_connection_string, global: false }));
-    if (options.telemetry === undefined) closers.push(() => telemetry.shutdown());
-    const store = options.store ?? (await createStore(config.store));
-    if (options.store === undefined) closers.push(() => store.close());
-    const cache = options.cache ?? createCache(config.cache);
-    if (options.cache === undefined) closers.push(() => cache.close());
-    const queue = options.queue ?? createQueue(config.queue);
-    if (options.queue === undefined) closers.push(() => queue.close());
-
-    let mediaKey = config.secrets.media_token_key;
-    if (mediaKey === undefined) {
-      mediaKey = randomBytes(32).toString('hex');
-      logger.warn('secrets.media_token_key is not set: media tokens use a key of this process only, which no gateway can verify');
-    }
-    if (config.secrets.service_token === undefined) logger.warn('secrets.service_token is not set: the gateway internal API refuses every request');
-    const media = createMediaUrls(config, mediaKey, now);
-    const acs = config.acs === undefined ? undefined : new AcsControl({ config, cache, media, logger });
-    const twilioControl = config.twilio === undefined ? undefined : new TwilioControl({ config, cache, media, logger, ...(options.twilioClientOptions ? { clientOptions: options.twilioClientOptions } : {}) });
-    const ports: CarrierPort[] = [createSoftphoneCarrier(), ...(acs ? [acs] : []), ...(twilioControl ? [twilioControl] : [])];
-    const carriers = carrierRegistry(ports);
-    closers.push(() => carriers.close());
-    const jobs = new JobScheduler({ queue, logger, now, ...(options.postCallDelayMs === undefined ? {} : { postCallDelayMs: options.postCallDelayMs }) });
-    const calls = new CallService({ config, store, cache, carriers, jobs, logger, now });
-    const deps: ControlDeps = {
-      config, store, cache, queue, logger, telemetry, metrics: new ControlMetrics(telemetry.meter), calls, carriers, media, jobs,
-      sms: createSmsSender(config, options.twilioClientOptions), acs, twilio: twilioControl, now, fetch: options.fetch ?? globalThis.fetch,
-    };
-
-    if (options.worker !== false) {
-      const stop = new AbortController();
-      const pollMs = typeof options.worker === 'object' ? options.worker.pollMs : undefined;
-      const stopped = runWorker(queue, jobHandlers(deps), {
-        consumer: `control-${hostname()}-${process.pid}`,
-        signal: stop.signal,
-        ...(pollMs === undefined ? {} : { pollMs }),
-        onError: (err, job) => logger.error({ err, job: job?.id }, 'job failed'),
-      });
-      closers.push(async () => {
-        stop.abort();
-        await stopped;
-      });
-    }
-
-    const app = createApp(deps);
+    const deps = await buildDeps(config, options, owner);
+    if (options.worker !== false) startWorker(deps, owner, typeof options.worker === 'object' ? options.worker.pollMs : undefined);
     const loopbackOnly = config.control.api_keys.length === 0;
     const host = loopbackOnly ? '127.0.0.1' : config.control.host;
-    if (loopbackOnly) logger.warn({ configured_host: config.control.host }, 'no API key configured (control.api_keys): listening on 127.0.0.1 only');
-    const server = await listen(app.fetch, config.control.port, host);
-    closers.push(() => closeServer(server));
+    if (loopbackOnly) deps.logger.warn({ configured_host: config.control.host }, 'no API key configured (control.api_keys): listening on 127.0.0.1 only');
+    const server = await listen(createApp(deps).fetch, config.control.port, host);
+    owner.own(() => closeServer(server));
     const port = (server.address() as AddressInfo).port;
     const url = `http://${urlHost(host)}:${port}`;
-    logger.info({ url, carrier: carriers.outbound.kind, store: config.store.kind, cache: config.cache.kind, queue: config.queue.kind }, 'control listening');
+    deps.logger.info({ url, carrier: deps.carriers.outbound.kind, store: config.store.kind, cache: config.cache.kind, queue: config.queue.kind }, 'control listening');
     let closing: Promise<void> | undefined;
-    return { url, port, deps, close: () => (closing ??= closeAll()) };
+    return { url, port, deps, close: () => (closing ??= owner.closeAll()) };
   } catch (error) {
-    await closeAll();
+    await owner.closeAll();
     throw error;
   }
+}
+
+/** Opens (or takes) the backends, then builds carriers and services on them. */
+async function buildDeps(config: Config, options: ControlOptions, owner: Owner): Promise<ControlDeps> {
+  const { logger } = owner;
+  const now = options.now ?? Date.now;
+  const telemetry = options.telemetry ?? (await setupTelemetry({ serviceName: 'control', appInsightsConnectionString: config.telemetry.app_insights_connection_string, global: false }));
+  if (options.telemetry === undefined) owner.own(() => telemetry.shutdown());
+  const store = options.store ?? (await createStore(config.store));
+  if (options.store === undefined) owner.own(() => store.close());
+  const cache = options.cache ?? createCache(config.cache);
+  if (options.cache === undefined) owner.own(() => cache.close());
+  const queue = options.queue ?? createQueue(config.queue);
+  if (options.queue === undefined) owner.own(() => queue.close());
+
+  let mediaKey = config.secrets.media_token_key;
+  if (mediaKey === undefined) {
+    mediaKey = randomBytes(32).toString('hex');
+    logger.warn('secrets.media_token_key is not set: media tokens use a key of this process only, which no gateway can verify');
+  }
+  if (config.secrets.service_token === undefined) logger.warn('secrets.service_token is not set: the gateway internal API refuses every request');
+  const media = createMediaUrls(config, mediaKey, now);
+  const acs = config.acs === undefined ? undefined : new AcsControl({ config, cache, media, logger });
+  const twilioOptions = options.twilioClientOptions ? { clientOptions: options.twilioClientOptions } : {};
+  const twilioControl = config.twilio === undefined ? undefined : new TwilioControl({ config, cache, media, logger, ...twilioOptions });
+  const ports: CarrierPort[] = [createSoftphoneCarrier(), ...(acs ? [acs] : []), ...(twilioControl ? [twilioControl] : [])];
+  const carriers = carrierRegistry(ports);
+  owner.own(() => carriers.close());
+  const jobs = new JobScheduler({ queue, logger, now, ...(options.postCallDelayMs === undefined ? {} : { postCallDelayMs: options.postCallDelayMs }) });
+  const calls = new CallService({ config, store, cache, carriers, jobs, logger, now });
+  const sms = createSmsSender(config, options.twilioClientOptions);
+  const metrics = new ControlMetrics(telemetry.meter);
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  return { config, store, cache, queue, logger, telemetry, metrics, calls, carriers, media, jobs, sms, acs, twilio: twilioControl, now, fetch: fetchImpl };
+}
+
+/** Runs the job worker until close; close waits for the jobs already running. */
+function startWorker(deps: ControlDeps, owner: Owner, pollMs: number | undefined): void {
+  const stop = new AbortController();
+  const stopped = runWorker(deps.queue, jobHandlers(deps), {
+    consumer: `control-${hostname()}-${process.pid}`,
+    signal: stop.signal,
+    ...(pollMs === undefined ? {} : { pollMs }),
+    onError: (err, job) => deps.logger.error({ err, job: job?.id }, 'job failed'),
+  });
+  owner.own(async () => {
+    stop.abort();
+    await stopped;
+  });
 }
 
 function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<Server> {
