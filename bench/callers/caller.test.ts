@@ -73,14 +73,15 @@ describe('runCaller against a test agent', () => {
       bargeInProbability: 1,
       bargeInAfterMs: 400,
       thinkMs: [200, 200],
-      onSpeak: (_id, text) => spoken.push(text),
+      onTranscript: (_id, text) => spoken.push(text),
     });
     pacer.close();
     expect(report.connectError).toBeUndefined();
     expect(report.protocolErrors).toBe(0);
     expect(report.closedEarly).toBe(false);
     expect(report.framesSent).toBeGreaterThan(300);
-    expect(spoken.slice(0, 2)).toEqual(['first turn', 'second turn']);
+    // Announced before the call, then after each utterance: always the one coming next.
+    expect(spoken.slice(0, 3)).toEqual(['first turn', 'second turn', 'third turn']);
 
     const answered = report.turns.filter((t) => t.answerLatencyMs !== undefined);
     expect(answered.length).toBeGreaterThanOrEqual(2);

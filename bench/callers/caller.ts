@@ -30,8 +30,13 @@ export interface CallerOptions {
   readonly pacer: FramePacer;
   /** Wall-clock length of the call (ms). */
   readonly durationMs: number;
-  /** Called as the caller starts each utterance (the STT stand-in's transcript hook). */
-  readonly onSpeak?: (callId: string, text: string) => void;
+  /**
+   * The STT stand-in's transcript hook: what a recognizer should hear from this caller from now
+   * on. Called before connecting with the first utterance, and as each utterance's last frame is
+   * sent with the next one. (The gateway streams every frame to STT, so a recognizer utterance
+   * opens in the silence before the caller speaks; it must already know the coming text.)
+   */
+  readonly onTranscript?: (callId: string, text: string) => void;
   /** Echo delay (ms, default 200) and return loss (dB, default 20). */
   readonly echoDelayMs?: number;
   readonly echoLossDb?: number;
@@ -158,6 +163,7 @@ class SyntheticCaller {
   }
 
   async run(): Promise<CallerReport> {
+    this.#announceNext();
     try {
       this.#ws = await WsClient.connect(this.#o.url, {
         onMessage: (m) => this.#onMessage(m),
@@ -211,6 +217,7 @@ class SyntheticCaller {
     if (lastSpeechFrame) {
       this.#turn!.speechEndAt = now;
       this.#speech = undefined;
+      this.#announceNext();
       this.#enter('waiting', now);
     }
   }
@@ -266,8 +273,13 @@ class SyntheticCaller {
     this.#turn = { callId: this.#o.callId, turn: this.#report.turns.length, text: u.text, speechMs: u.pcm.length / SAMPLES_PER_MS, bargeIn, speechEndAt: Number.NaN };
     this.#report.turns.push(this.#turn);
     this.#bargePlanned = this.#random() < (this.#o.bargeInProbability ?? 0.25);
-    this.#o.onSpeak?.(this.#o.callId, u.text);
     this.#enter('speaking', now);
+  }
+
+  /** Tells the transcript hook which utterance comes next. */
+  #announceNext(): void {
+    const u = this.#o.utterances[this.#nextUtterance % this.#o.utterances.length];
+    if (u !== undefined) this.#o.onTranscript?.(this.#o.callId, u.text);
   }
 
   #enter(state: State, now: number): void {

@@ -20,9 +20,10 @@ export interface FleetOptions {
   readonly durationMs: number;
   /** Connections are spread evenly over this long (ms). */
   readonly rampMs?: number;
-  readonly onSpeak?: (callId: string, text: string) => void;
+  /** See {@link CallerOptions.onTranscript}. */
+  readonly onTranscript?: (callId: string, text: string) => void;
   /** Options applied to every caller. */
-  readonly caller?: Partial<Omit<CallerOptions, 'url' | 'callId' | 'utterances' | 'pacer' | 'durationMs' | 'onSpeak' | 'seed' | 'phaseMs'>>;
+  readonly caller?: Partial<Omit<CallerOptions, 'url' | 'callId' | 'utterances' | 'pacer' | 'durationMs' | 'onTranscript' | 'seed' | 'phaseMs'>>;
   /** Seed of the whole run. */
   readonly seed?: number;
   /** Called as each call ends. */
@@ -52,7 +53,7 @@ export async function runFleet(options: FleetOptions): Promise<CallerReport[]> {
         seed: (options.seed ?? 1) * 7919 + i,
         // Phases spread across the 20 ms period, like independent carrier streams.
         phaseMs: ((i * 20) / Math.max(1, n)) % 20,
-        ...(options.onSpeak ? { onSpeak: options.onSpeak } : {}),
+        ...(options.onTranscript ? { onTranscript: options.onTranscript } : {}),
       });
       options.onReport?.(report);
       return report;

@@ -60,8 +60,8 @@ export interface Stack {
   readonly gateway: BenchChild;
   /** Creates inbound ACS calls in control and signs their media URLs. */
   createCalls(count: number): Promise<BenchCall[]>;
-  /** The STT stand-in's transcript hook: the caller of `callId` is now saying `text`. */
-  onSpeak(callId: string, text: string): void;
+  /** The STT stand-in's transcript hook: recognizer utterances of `callId` carry `text` from now on. */
+  onTranscript(callId: string, text: string): void;
   /** The gateway's `/metrics`, or undefined if it serves none. */
   gatewayMetrics(): Promise<PromText | undefined>;
   gatewayStats(): Promise<ChildStats>;
@@ -90,12 +90,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     closers.push(() => llm.close());
     const stt = await startSttStandin({
       finalDelayMs: t.sttFinalMs,
-      // Each utterance gets the caller's current sentence once; a second segment (echo, a pause) gets nothing.
-      transcript: (u) => {
-        const text = u.callId === undefined ? undefined : said.get(u.callId);
-        if (u.callId !== undefined) said.delete(u.callId);
-        return text ?? '';
-      },
+      // A recognizer utterance takes its text when its first partial is due, which is in the silence
+      // before the caller speaks: the callers announce their coming sentence (see CallerOptions.onTranscript).
+      transcript: (u) => (u.callId === undefined ? '' : (said.get(u.callId) ?? '')),
     });
     closers.push(() => stt.close());
     const tts = await startTtsStandin({ ttfbMs: t.ttsTtfbMs, realtimeFactor: t.ttsRealtimeFactor });
@@ -145,7 +142,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           url: `ws://127.0.0.1:${gateway.port}/media/acs/${encodeURIComponent(callId)}?token=${encodeURIComponent(signMediaToken(mediaKey, { callId, carrier: 'acs', expiresAtSec }))}`,
         }));
       },
-      onSpeak(callId, text) {
+      onTranscript(callId, text) {
         said.set(callId, text);
       },
       async gatewayMetrics() {

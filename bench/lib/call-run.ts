@@ -99,7 +99,7 @@ export async function runCalls(stack: Stack, options: CallRunOptions): Promise<C
       pacer,
       durationMs: options.durationMs,
       rampMs,
-      onSpeak: (callId, text) => stack.onSpeak(callId, text),
+      onTranscript: (callId, text) => stack.onTranscript(callId, text),
       seed: options.seed ?? 1,
       caller: {
         echoDelayMs: options.echoDelayMs ?? 200,
