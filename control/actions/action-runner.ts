@@ -5,7 +5,6 @@
  */
 import type { ActionRequest, ActionResult, Call, CallAction } from '../contract/index.ts';
 import type { ControlDeps } from '../deps.ts';
-import { recordMessage } from '../calls/record.ts';
 import { apiError } from '../server/errors.ts';
 import { notifyEmergencies } from './emergency.ts';
 
@@ -73,23 +72,20 @@ export class ActionRunner {
         if (carrier === undefined) return { ok: false, detail: `carrier ${call.carrier} is not configured here` };
         return carrier.play(call, action.text, action.lang_short_code ?? call.lang_short_code, actionId);
       case 'send_sms':
-        return this.#sendSms(call, action.message, actionId);
+        return this.#sendSms(call, action.message);
       case 'notify_emergencies':
         return notifyEmergencies(this.#d, call, action, actionId);
     }
   }
 
-  async #sendSms(call: Call, text: string, actionId: string): Promise<ActionResult> {
+  /**
+   * Sends the SMS. The gateway records the assistant's SMS in the conversation when the action
+   * succeeds (it owns the turn's messages), so control does not record it a second time.
+   */
+  async #sendSms(call: Call, text: string): Promise<ActionResult> {
     const result = await this.#d.sms.send(call.initiate.phone_number, text);
-    await recordMessage(this.#d.store, call.call_id, `action:${actionId}:sms`, {
-      persona: 'assistant',
-      action: 'sms',
-      content: text,
-      at: new Date(this.#d.now()).toISOString(),
-      lang: call.lang_short_code,
-    });
     if (result.sent) return { ok: true, detail: `sent via ${result.provider}` };
-    // Without a provider the SMS lives in the conversation (and the report): that is the embedded behaviour.
+    // Without a provider the SMS lives in the conversation (and the report): the embedded behaviour.
     return result.provider === 'none' ? { ok: true, detail: result.detail } : { ok: false, detail: result.detail };
   }
 }

@@ -98,18 +98,25 @@ describe('context and events', () => {
 });
 
 describe('actions', () => {
-  it('runs an action once per action_id: send_sms is recorded once', async () => {
+  it('runs an action once per action_id, concurrent or repeated: one webhook call, one result', async () => {
     const call = await newCall('+33700000103');
-    const request = { action_id: 'a-sms-1', action: { type: 'send_sms', message: 'Your ticket number is 42.' } };
+    const before = hookBodies.length;
+    const request = { action_id: 'a-once', action: { type: 'notify_emergencies', reason: 'Smoke', location: 'Lab 3', contact: '+33700000103', service: 'firefighters' } };
     const [r1, r2] = await Promise.all([t.internal(INTERNAL_PATHS.actions(call.call_id), request), t.internal(INTERNAL_PATHS.actions(call.call_id), request)]);
     const r3 = await t.internal(INTERNAL_PATHS.actions(call.call_id), request);
     const results = await Promise.all([r1, r2, r3].map(async (r) => ActionResult.parse(await r.json())));
     expect(results[0]?.ok).toBe(true);
     expect(results[1]).toEqual(results[0]);
     expect(results[2]).toEqual(results[0]);
+    expect(hookBodies.length - before).toBe(1);
+  });
+
+  it('accepts send_sms without an SMS provider (the gateway records it in the conversation)', async () => {
+    const call = await newCall('+33700000106');
+    const result = ActionResult.parse(await (await t.internal(INTERNAL_PATHS.actions(call.call_id), { action_id: 'a-sms', action: { type: 'send_sms', message: 'Ticket 42.' } })).json());
+    expect(result).toEqual({ ok: true, detail: expect.stringMatching(/no SMS provider/) });
     const stored = (await (await t.request(`/call/${call.call_id}`)).json()) as Call;
-    const sms = stored.messages.filter((m) => m.action === 'sms');
-    expect(sms).toEqual([expect.objectContaining({ persona: 'assistant', content: 'Your ticket number is 42.' })]);
+    expect(stored.messages).toEqual([]);
   });
 
   it('notifies emergencies through the webhook and records it; a failing webhook is ok:false', async () => {
