@@ -18,7 +18,7 @@ import { pick, round, summarize } from '../lib/stats.ts';
 import { aggregateTurns } from '../lib/turns.ts';
 import { DEFAULT_TIMING, startStack, type StackTiming } from '../harness/stack.ts';
 import { runCalls, counterDelta } from '../lib/call-run.ts';
-import { loadCallerVoices, resultsDir, stageMeans, writeLatencyCharts } from './common.ts';
+import { gatewayReported, loadCallerVoices, resultsDir, stageMeans, writeLatencyCharts } from './common.ts';
 
 /** What the agent answers: the first piece ends with "!" so the splitter cuts it without waiting for the next token. */
 export const BENCH_REPLY = 'I am sorry to hear that! Let me note the details of the accident in your claim. Could you tell me when exactly it happened?';
@@ -99,6 +99,7 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
       calls_closed_early: agg.closedEarly,
       protocol_errors: agg.protocolErrors,
       gateway_stage_means_ms: measuredStages,
+      gateway_reported: gatewayReported(r.metricsBefore, r.metricsAfter),
       gateway_cpu_pct: round(r.gatewayCpuPct),
       gateway_elu: r.gateway ? round(r.gateway.elu, 3) : null,
       gateway_rss_mb: { before: round(r.gatewayRssMb.before), peak: round(r.gatewayRssMb.peak) },

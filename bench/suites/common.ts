@@ -39,6 +39,28 @@ export function stageMeans(before: PromText | undefined, after: PromText | undef
   return out;
 }
 
+/**
+ * What the gateway itself reported over the run: answer and barge-in latency quantiles estimated
+ * from its histograms, and its event-loop lag gauge (p99 and max since the previous scrape).
+ */
+export function gatewayReported(before: PromText | undefined, after: PromText | undefined): Record<string, unknown> | null {
+  if (after === undefined) return null;
+  const hist = (name: string) => {
+    if (!after.has(`${name}_count`)) return null;
+    const h = before?.has(`${name}_count`) ? after.histogram(name).since(before.histogram(name)) : after.histogram(name);
+    return { count: h.count, p50: round(h.quantile(0.5)), p99: round(h.quantile(0.99)), mean: round(h.mean) };
+  };
+  const lag = (q: string) => {
+    const s = after.samples('process_event_loop_lag').find((x) => x.labels.quantile === q);
+    return s === undefined ? null : round(s.value, 2);
+  };
+  return {
+    answer_latency_ms: hist('call_answer_latency'),
+    bargein_latency_ms: hist('call_bargein_latency'),
+    event_loop_lag_ms: { p99: lag('p99'), max: lag('max') },
+  };
+}
+
 /** CDF of answer latency, CDF of the overhead, and the floor waterfall against measured stages. */
 export function writeLatencyCharts(
   outDir: string,

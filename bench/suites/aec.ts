@@ -1,0 +1,197 @@
+/**
+ * `npm run bench -- aec [--json FILE] [--only NAME]`: the echo canceller of dsp/aec against
+ * speexdsp's MDF canceller on the same signals.
+ *
+ * Signals (built at run time, nothing committed): espeak-ng speech for the agent (far end) and the
+ * caller (near end, two utterances over the agent: double talk), echo through a line hybrid
+ * (4–8 ms) or a room (50–150 ms) with bulk delays of 50, 200, 500 and 800 ms and echo return loss
+ * of 6–20 dB, background noise, 8 and 16 kHz, and one echo-path change mid-call. See
+ * bench/aec/scenarios.ts for the table and bench/aec/metrics.ts for the exact definitions of ERLE,
+ * double-talk attenuation and convergence time.
+ *
+ * speexdsp runs through bench/aec/speex-harness.c, compiled here with the system's libspeexdsp,
+ * with 20 ms frames, its sampling rate set, and a filter of (delay + 150 ms) rounded up to 100 ms:
+ * what a user who knows the delay range would configure. `speex_erle_db` is speex's full chain
+ * (MDF + preprocessor with its residual echo suppression, which speex applies together with its
+ * noise suppression); `speex_mdf_erle_db` is its linear filter alone. CPU figures are per 20 ms
+ * frame: ours with process.hrtime around `process()`, speex with clock_gettime in C.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EchoCanceller } from '../../dsp/aec/index.ts';
+import { countFalseBargeins } from '../aec/false-bargein.ts';
+import { attenuationDb, convergenceMs, echoOnlyFrames, erleDb, onsetSample, type Range } from '../aec/metrics.ts';
+import { buildScenario, falseBargeinScenario, SCENARIOS, type ScenarioSignals } from '../aec/scenarios.ts';
+import { buildSpeexHarness, runSpeex, type SpeexHarness } from '../aec/speex.ts';
+import { stringFlag, type BenchArgs } from '../lib/args.ts';
+import { progress } from '../lib/progress.ts';
+import { round } from '../lib/stats.ts';
+
+/** Tail assumed when configuring speex's filter length, ms (the longest room of the bench). */
+const SPEEX_TAIL_MS = 150;
+/** Steady state starts this long after the call start and after an echo-path change, s. */
+const WARMUP_S = 10;
+
+interface OursRun {
+  readonly out: Float32Array;
+  readonly linear: Float32Array;
+  readonly probeOut: Float32Array;
+  readonly latency: number;
+  readonly cpuUsPerFrame: number;
+  readonly delayMs: number;
+  readonly realignments: number;
+}
+
+/** Runs the scenario through our canceller: once timed, once with the measurement taps. */
+function runOurs(sig: ScenarioSignals): OursRun {
+  const fs = sig.spec.sampleRateHz;
+  const F = fs / 50;
+  const n = sig.near.length - (sig.near.length % F);
+  const near16 = toInt16(sig.near);
+  const far16 = toInt16(sig.far);
+  const out16 = new Int16Array(n);
+  const timed = new EchoCanceller({ sampleRateHz: fs, frameSamples: F, maxDelayMs: 1000 });
+  const t0 = process.hrtime.bigint();
+  for (let s = 0; s < n; s += F) timed.process(near16.subarray(s, s + F), far16.subarray(s, s + F), out16.subarray(s, s + F));
+  const cpuUsPerFrame = Number(process.hrtime.bigint() - t0) / 1000 / (n / F);
+  const aec = new EchoCanceller({ sampleRateHz: fs, frameSamples: F, maxDelayMs: 1000 });
+  const out = new Float32Array(n);
+  const linear = new Float32Array(n);
+  const probeOut = new Float32Array(n);
+  const probe = sig.callerSpeech;
+  let delayMs = -1;
+  for (let s = 0; s < n; s += F) {
+    const taps = { linear: linear.subarray(s, s + F), probe: probe.subarray(s, s + F), probeOut: probeOut.subarray(s, s + F) };
+    aec.process(near16.subarray(s, s + F), far16.subarray(s, s + F), out.subarray(s, s + F), taps);
+    if (sig.spec.changeAtS === undefined || s < sig.spec.changeAtS * fs) delayMs = aec.delayMs;
+  }
+  return { out, linear, probeOut, latency: aec.latencySamples, cpuUsPerFrame, delayMs, realignments: aec.realignments };
+}
+
+function toInt16(x: Float32Array): Int16Array {
+  const out = new Int16Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = Math.max(-32768, Math.min(32767, Math.round((x[i] as number) * 32768)));
+  return out;
+}
+
+/** Steady-state windows (after warm-up, and after the path change) and the convergence origins. */
+function windows(sig: ScenarioSignals): { steady: Range[]; origins: Array<[number, number]> } {
+  const fs = sig.spec.sampleRateHz;
+  const n = sig.near.length;
+  const start = onsetSample(sig.far);
+  const change = sig.spec.changeAtS === undefined ? n : Math.round(sig.spec.changeAtS * fs);
+  const steady: Range[] = [[start + WARMUP_S * fs, change]];
+  const origins: Array<[number, number]> = [[start, change]];
+  if (change < n) {
+    steady.push([change + WARMUP_S * fs, n]);
+    origins.push([change, n]);
+  }
+  return { steady, origins };
+}
+
+function scenarioResult(sig: ScenarioSignals, harness: SpeexHarness, started: number): Record<string, unknown> {
+  const spec = sig.spec;
+  const fs = spec.sampleRateHz;
+  const F = fs / 50;
+  progress(started, `aec: ${spec.name}: ours`);
+  const ours = runOurs(sig);
+  const lastDelay = Math.max(...spec.paths.map((p) => p.delayMs));
+  const speexFilterMs = Math.ceil((lastDelay + SPEEX_TAIL_MS) / 100) * 100;
+  const filterSamples = Math.round((speexFilterMs / 1000) * fs);
+  progress(started, `aec: ${spec.name}: speex (filter ${speexFilterMs} ms)`);
+  const speexMdf = runSpeex(harness, spec.name, sig.near, sig.far, fs, F, filterSamples, false);
+  const speexFull = runSpeex(harness, spec.name, sig.near, sig.far, fs, F, filterSamples, true);
+  const { steady, origins } = windows(sig);
+  const frames = echoOnlyFrames(sig.echo, sig.noise, sig.callerSegments, steady, fs);
+  const allFrames = echoOnlyFrames(sig.echo, sig.noise, sig.callerSegments, [[0, sig.near.length]], fs);
+  const conv = (out: Float32Array, latency: number) => origins.map(([a, b]) => convergenceMs(sig.echo, out, allFrames, a, b, fs, latency));
+  const first = spec.paths[0]!;
+  const result: Record<string, unknown> = {
+    name: spec.name,
+    delay_ms: first.delayMs,
+    erle_db: round(erleDb(sig.echo, ours.out, frames, ours.latency), 1),
+    speex_erle_db: round(erleDb(sig.echo, speexFull.out, frames, 0), 1),
+    doubletalk_attenuation_db: round(attenuationDb(sig.callerSpeech, ours.probeOut, sig.callerSegments, ours.latency), 2),
+    convergence_ms: conv(ours.linear, 0)[0] ?? null,
+    cpu_us_per_frame: round(ours.cpuUsPerFrame, 1),
+    speex_cpu_us_per_frame: round(speexFull.cpuUsPerFrame, 1),
+    linear_erle_db: round(erleDb(sig.echo, ours.linear, frames, 0), 1),
+    speex_mdf_erle_db: round(erleDb(sig.echo, speexMdf.out, frames, 0), 1),
+    speex_convergence_ms: conv(speexMdf.out, 0)[0] ?? null,
+    speex_mdf_cpu_us_per_frame: round(speexMdf.cpuUsPerFrame, 1),
+    speex_filter_ms: speexFilterMs,
+    sample_rate_hz: fs,
+    echo_paths: spec.paths.map((p) => `${p.kind} ${p.lengthMs} ms, delay ${p.delayMs} ms, ERL ${p.erlDb} dB`),
+    noise_dbfs: spec.noiseDbfs,
+    estimated_delay_ms: round(ours.delayMs, 1),
+    realignments: ours.realignments,
+    steady_state_frames: frames.length,
+  };
+  if (origins.length > 1) {
+    const after = echoOnlyFrames(sig.echo, sig.noise, sig.callerSegments, [steady[1]!], fs);
+    result['delay_after_change_ms'] = spec.paths[1]?.delayMs;
+    result['erle_after_change_db'] = round(erleDb(sig.echo, ours.out, after, ours.latency), 1);
+    result['speex_erle_after_change_db'] = round(erleDb(sig.echo, speexFull.out, after, 0), 1);
+    result['reconvergence_ms'] = conv(ours.linear, 0)[1] ?? null;
+    result['speex_reconvergence_ms'] = conv(speexMdf.out, 0)[1] ?? null;
+  }
+  return result;
+}
+
+/** Runs every scenario, the false barge-in count, prints the table, returns the JSON. */
+export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
+  const started = performance.now();
+  const only = stringFlag(args, 'only', '');
+  const dir = mkdtempSync(join(tmpdir(), 'aec-bench-'));
+  try {
+    progress(started, 'aec: compiling the speexdsp harness');
+    const harness = buildSpeexHarness(dir);
+    const scenarios: Array<Record<string, unknown>> = [];
+    for (const spec of SCENARIOS) {
+      if (only !== '' && !spec.name.includes(only)) continue;
+      progress(started, `aec: ${spec.name}: signals`);
+      scenarios.push(scenarioResult(buildScenario(spec), harness, started));
+    }
+    progress(started, 'aec: false barge-in scenario (60 s, no caller speech)');
+    const fb = countFalseBargeins(falseBargeinScenario());
+    printSummary(scenarios, fb.bargeins, fb.withoutGate, fb.withoutCanceller);
+    return {
+      scenarios,
+      false_bargeins: fb.bargeins,
+      false_bargeins_without_gate: fb.withoutGate,
+      false_bargeins_without_canceller: fb.withoutCanceller,
+      speex_configuration: `MDF with 20 ms frames, filter = delay + ${SPEEX_TAIL_MS} ms rounded up to 100 ms; speex_erle_db adds the preprocessor's residual echo suppression (with its default noise suppression)`,
+      definitions: {
+        erle_db: `10·log10(Σecho²/Σout²) over 20 ms frames with echo ≥ 10 dB above noise and no caller speech, from ${WARMUP_S} s after the start and after a path change`,
+        doubletalk_attenuation_db: "10·log10(Σs²/Σŝ²) over the caller's utterances; ŝ = the caller's speech through the canceller's own suppressor gains (probe)",
+        convergence_ms: "from the first far-end speech to the end of the first 0.5 s window where the linear filter's ERLE reaches 20 dB",
+        cpu_us_per_frame: 'CPU per 20 ms frame (ours: wall time around process(), single thread; speex: clock_gettime in C)',
+      },
+      node: process.version,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function printSummary(rows: ReadonlyArray<Record<string, unknown>>, falseBargeins: number, withoutGate: number, withoutCanceller: number): void {
+  const cols: Array<[string, string, number]> = [
+    ['scenario', 'name', 18],
+    ['delay', 'delay_ms', 6],
+    ['ERLE', 'erle_db', 6],
+    ['speex', 'speex_erle_db', 6],
+    ['lin', 'linear_erle_db', 6],
+    ['spxMDF', 'speex_mdf_erle_db', 7],
+    ['DT att', 'doubletalk_attenuation_db', 7],
+    ['conv ms', 'convergence_ms', 8],
+    ['spx conv', 'speex_convergence_ms', 9],
+    ['us/frm', 'cpu_us_per_frame', 7],
+    ['spx us', 'speex_cpu_us_per_frame', 7],
+    ['est delay', 'estimated_delay_ms', 9],
+  ];
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(cols[i]![2]) : c.padStart(cols[i]![2]))).join(' ');
+  console.log(line(cols.map((c) => c[0])));
+  for (const r of rows) console.log(line(cols.map(([, key]) => String(r[key] ?? '-'))));
+  console.log(`false barge-ins in 60 s of echo only: ${falseBargeins} (without the gate: ${withoutGate}; without the canceller: ${withoutCanceller})`);
+}
