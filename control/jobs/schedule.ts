@@ -10,15 +10,18 @@ import type { JobQueue } from '../queue/types.ts';
 /** Job kinds. */
 export const JOB_KIND = { postCall: 'post_call', smsReply: 'sms_reply', callback: 'callback' } as const;
 
+/** Payload of a `post_call` job. */
 export interface PostCallPayload {
   readonly call_id: string;
   /** Set for a resumed call's later leg (its start, ms): each leg gets its own analysis. */
   readonly leg?: string;
 }
+/** Payload of an `sms_reply` job. */
 export interface SmsReplyPayload {
   readonly call_id: string;
   readonly message_id: string;
 }
+/** Payload of a `callback` job: the reminder that triggers it. */
 export interface CallbackPayload {
   readonly call_id: string;
   readonly title: string;
