@@ -50,18 +50,23 @@ export class ControlClient {
     await this.#request('POST', INTERNAL_PATHS.events(callId), { events }, signal);
   }
 
-  /** Asks control to act on the carrier. */
+  /**
+   * Asks control to act on the carrier. A transfer waits for the carrier's outcome (control allows
+   * it 35 s), so its per-attempt timeout is 40 s; retries with the same `action_id` join the
+   * running action rather than starting another.
+   */
   async act(callId: string, request: ActionRequest, signal?: AbortSignal): Promise<ActionResult> {
-    const body = await this.#request('POST', INTERNAL_PATHS.actions(callId), request, signal);
+    const timeoutMs = request.action.type === 'transfer' ? Math.max(this.#opts.timeoutMs, 40_000) : this.#opts.timeoutMs;
+    const body = await this.#request('POST', INTERNAL_PATHS.actions(callId), request, signal, timeoutMs);
     return ActionResult.parse(body);
   }
 
-  async #request(method: string, path: string, body: unknown, signal: AbortSignal | undefined): Promise<unknown> {
+  async #request(method: string, path: string, body: unknown, signal: AbortSignal | undefined, timeoutMs = this.#opts.timeoutMs): Promise<unknown> {
     let lastError: ControlApiError | undefined;
     for (let attempt = 0; attempt < this.#opts.attempts; attempt++) {
       if (attempt > 0) await delay(100 * 2 ** (attempt - 1), signal);
       try {
-        return await this.#once(method, path, body, signal);
+        return await this.#once(method, path, body, signal, timeoutMs);
       } catch (error) {
         if (!(error instanceof ControlApiError) || !error.retryable) throw error;
         lastError = error;
@@ -70,8 +75,8 @@ export class ControlClient {
     throw lastError ?? new ControlApiError('no attempt made', undefined, false);
   }
 
-  async #once(method: string, path: string, body: unknown, signal: AbortSignal | undefined): Promise<unknown> {
-    const timeout = AbortSignal.timeout(this.#opts.timeoutMs);
+  async #once(method: string, path: string, body: unknown, signal: AbortSignal | undefined, timeoutMs: number): Promise<unknown> {
+    const timeout = AbortSignal.timeout(timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     let res: Response;
     try {
