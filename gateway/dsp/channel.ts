@@ -44,6 +44,7 @@ export class DspChannel {
     this.#frameSamples = carrierRateHz / 50;
     this.buffer = new SharedArrayBuffer(slotByteLength(this.#frameSamples));
     this.#views = slotViews(this.buffer, this.#frameSamples);
+    Atomics.store(this.#views.stats, STAT.aecDelayMs, -1); // unknown until an echo canceller estimates it
     this.#onDetach = onDetach;
   }
 

@@ -32,7 +32,7 @@ export interface TurnSink {
   /** A turn event for the engine. */
   emit(event: TurnEvent): void;
   /** Barge-in decided: stop the agent now (carrier told, queue dropped). Called before `bargein` is emitted. */
-  stopAgent(): void;
+  stopAgent(onsetMs: number): void;
   /** A finished speech segment in media time (observability). */
   segment?(startMediaMs: number, endMediaMs: number): void;
 }
@@ -153,7 +153,7 @@ export class TurnMachine {
     const onsetMs = this.#toCallMs(this.#bargeStartMediaMs);
     this.#bargeStartMediaMs = -1;
     // Stop first: the carrier must hear about it within this frame, before any other work.
-    this.#sink.stopAgent();
+    this.#sink.stopAgent(onsetMs);
     this.#agentSpeaking = false;
     this.state = 'user_speaking';
     this.#sink.emit({ type: 'bargein', atMs, onsetMs });
