@@ -83,6 +83,23 @@ describe('TurnMachine', () => {
     expect(h.m.state).toBe('user_speaking');
   });
 
+  it('a pacer reporting "not speaking" from inside stopAgent does not start a second turn', () => {
+    const events: string[] = [];
+    let machine: TurnMachine | undefined;
+    const m = new TurnMachine(
+      { threshold: 0.5, silenceTimeoutMs: 500, cutoffMs: 100 },
+      {
+        emit: (e) => events.push(e.type),
+        // The real pacer calls back synchronously when cleared.
+        stopAgent: () => machine?.setAgentSpeaking(false, 0),
+      },
+    );
+    machine = m;
+    m.setAgentSpeaking(true, 0);
+    for (let i = 1; i <= 6; i++) m.onWindow(0.9, i * 32, i * 32, true);
+    expect(events).toEqual(['bargein', 'speech_start']);
+  });
+
   it('a short backchannel or an echo the gate rejects does not barge in', () => {
     const h = harness();
     h.m.setAgentSpeaking(true, 0);

@@ -152,10 +152,11 @@ export class TurnMachine {
     if (mediaEndMs - this.#bargeStartMediaMs < this.#opts.cutoffMs) return;
     const onsetMs = this.#toCallMs(this.#bargeStartMediaMs);
     this.#bargeStartMediaMs = -1;
-    // Stop first: the carrier must hear about it within this frame, before any other work.
-    this.#sink.stopAgent(onsetMs);
+    // State first: stopping the agent reports "not speaking" back into this machine (re-entrant).
     this.#agentSpeaking = false;
     this.state = 'user_speaking';
+    // Then stop: the carrier must hear about it within this frame, before any other work.
+    this.#sink.stopAgent(onsetMs);
     this.#sink.emit({ type: 'bargein', atMs, onsetMs });
     // The caller now holds the floor: their turn has started at the onset.
     this.#sink.emit({ type: 'speech_start', atMs: onsetMs });
