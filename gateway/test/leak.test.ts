@@ -40,7 +40,7 @@ describe('connection churn', () => {
     let opened = 0;
     for (let b = 0; b < TOTAL / BATCH; b++) {
       const clients = await Promise.all(
-        Array.from({ length: BATCH }, (_, i) => MediaClient.connect(h.mediaUrl((['acs', 'twilio', 'softphone'] as const)[i % 3]))),
+        Array.from({ length: BATCH }, (_, i) => MediaClient.connect(h.mediaUrl((['acs', 'twilio', 'softphone'] as const)[i % 3]!))),
       );
       opened += clients.length;
       expect(h.gateway.activeCalls()).toBeGreaterThan(0);
