@@ -127,7 +127,11 @@ export async function startLlmStandin(options: LlmStandinOptions = {}): Promise<
         }
         const request: ChatRequest = { ...(body as object), messages: (body as ChatRequest).messages, path, headers: req.headers, ...(azure?.[1] ? { deployment: decodeURIComponent(azure[1]) } : {}) };
         requests.push(request);
-        if (!(await chat(req, res, request, await respond(request), ttftMs, tokensPerSec))) abandoned.push(request);
+        // A client that goes away before the answer is complete (abort, barge-in, timeout) abandoned it.
+        res.on('close', () => {
+          if (!res.writableFinished) abandoned.push(request);
+        });
+        await chat(req, res, request, await respond(request), ttftMs, tokensPerSec);
         return;
       }
       if (path.endsWith('/audio/transcriptions')) return await transcription(req, res, transcriptions, options.transcribe);

@@ -165,7 +165,12 @@ export class Speaker {
         if (piece.audio.done) break;
         await this.#change();
       }
-      if (piece.writtenSamples > 0) played.push(this.#deps.outbound.endSegment(tag, this.#signal));
+      if (piece.writtenSamples > 0) {
+        const p = this.#deps.outbound.endSegment(tag, this.#signal);
+        // Rejects on abort while the writer may be elsewhere: handled here, surfaced through finish().
+        p.catch(() => undefined);
+        played.push(p);
+      }
     }
   }
 

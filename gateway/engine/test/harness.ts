@@ -99,7 +99,8 @@ export class EngineHarness {
       llm: { fast: { model: 'fast-model', endpoint: this.llm.url, api_key: 'k' }, slow: { model: 'slow-model', endpoint: this.llm.url, api_key: 'k' }, retry_backoff_ms: 1, ...sections.llm },
       stt: { provider: 'standin', standin: { url: this.stt.url } },
       tts: { provider: 'standin', standin: { url: this.tts.url } },
-      features: { speculative_turns: false, ...sections.features },
+      // Tests move the manual clock faster than real I/O: a long STT wait keeps finals from being cut.
+      features: { speculative_turns: false, recognition_stt_complete_timeout_ms: 10_000, ...sections.features },
     }) as Config;
     this.context = CallContext.parse({
       call_id: '0b6f1b4e-3f7a-4c1e-9a57-2d7c1c9b8a10',
@@ -132,6 +133,14 @@ export class EngineHarness {
     this.engine = factory(ports);
   }
 
+  /** Starts the engine and waits until the greeting has been played and stored. */
+  async greet(): Promise<void> {
+    await this.engine.start();
+    await this.until(() => this.messages().length >= 1);
+    this.advance(5000);
+    await this.until(() => !this.outbound.speaking && this.clock.pending >= (this.config.features.phone_silence_timeout_sec > 0 ? 1 : 0));
+  }
+
   event(e: TurnEvent): void {
     this.engine.onTurnEvent(e);
   }
@@ -147,13 +156,16 @@ export class EngineHarness {
     const frames = Math.max(25, Math.ceil((text.split(/\s+/).length * 300) / 20));
     const frame = new Int16Array(320).fill(800);
     for (let i = 0; i < frames; i++) this.engine.pushCallerAudio(frame);
+    this.#lastVoicedMs = now;
     this.event({ type: 'silence_start', atMs: now, lastVoicedMs: now });
     if (options.end !== false) this.endTurn();
   }
 
+  #lastVoicedMs = 0;
+
+  /** The turn ends (silence timeout reached); answer latency counts from the last voiced frame. */
   endTurn(): void {
-    const now = this.clock.now();
-    this.event({ type: 'turn_end', atMs: now, lastVoicedMs: now });
+    this.event({ type: 'turn_end', atMs: this.clock.now(), lastVoicedMs: this.#lastVoicedMs });
   }
 
   /** The session's barge-in: clear outbound, then tell the engine. */
@@ -195,10 +207,19 @@ export class EngineHarness {
   async until(check: () => void | boolean, timeoutMs = 15_000): Promise<void> {
     await vi.waitFor(
       () => {
-        if (check() === false) throw new Error('not yet');
+        if (check() === false) throw new Error(`not yet: ${check.toString().slice(0, 160)}`);
       },
       { timeout: timeoutMs, interval: 5 },
     );
+  }
+
+  /** Like `until`, playing 100 ms of outbound audio (and clock) between checks. */
+  async playUntil(check: () => boolean, timeoutMs = 15_000): Promise<void> {
+    await this.until(() => {
+      if (check()) return true;
+      this.advance(100);
+      return false;
+    }, timeoutMs);
   }
 
   /** Waits until `n` answer turns have finished (each posts its timings). */
