@@ -18,8 +18,10 @@ export const SLOW_READER_MS = 2000;
 export const HANGUP_PLAYOUT_MAX_MS = 30_000;
 /** Longest wait for the engine to finish closing. */
 export const ENGINE_CLOSE_MAX_MS = 5000;
-/** Largest inbound WebSocket message (bytes): 200 ms of 24 kHz PCM in base64 JSON fits with room. */
-export const MAX_PAYLOAD_BYTES = 16 * 1024;
+/** Largest inbound message accepted (bytes): 200 ms of 24 kHz PCM in base64 JSON fits; larger is closed with 1009. */
+export const MAX_MESSAGE_BYTES = 16 * 1024;
+/** uWS's own limit: beyond it the socket is cut without a close frame, before the message is even buffered. */
+export const MAX_PAYLOAD_BYTES = 64 * 1024;
 /** uWS per-socket send buffer limit; past it uWS drops and (closeOnBackpressureLimit) closes. */
 export const MAX_BACKPRESSURE_BYTES = 256 * 1024;
 

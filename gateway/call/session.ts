@@ -14,7 +14,7 @@ import { OutboundPacer } from '../outbound/index.ts';
 import { TurnMachine } from '../turns/index.ts';
 import type { CallEngine, CallEngineFactory, EnginePorts, StageMetric, TurnEvent } from './engine-port.ts';
 import { CallClosedError } from './errors.ts';
-import { CLOSE, CONGESTED_BYTES, ENGINE_CLOSE_MAX_MS, HANGUP_PLAYOUT_MAX_MS, SLOW_READER_BYTES, SLOW_READER_MS } from './limits.ts';
+import { CLOSE, CONGESTED_BYTES, ENGINE_CLOSE_MAX_MS, HANGUP_PLAYOUT_MAX_MS, MAX_MESSAGE_BYTES, SLOW_READER_BYTES, SLOW_READER_MS } from './limits.ts';
 import { InboundGuard } from './inbound-guard.ts';
 import type { GatewayObserver } from './observer.ts';
 import type { ResourceRegistry, TimerHandle } from './registry.ts';
@@ -161,6 +161,7 @@ export class CallSession {
   onMessage(message: ArrayBuffer, isBinary: boolean): void {
     if (this.closed) return;
     const now = this.now();
+    if (message.byteLength > MAX_MESSAGE_BYTES) return this.#refuse('too_big', CLOSE.tooBig, `message over ${MAX_MESSAGE_BYTES} bytes`);
     const verdict = this.#guard.admit(now);
     if (verdict !== 'ok') return this.#refuse('flood', verdict === 'close' ? CLOSE.policy : undefined, 'message rate over limit');
     let event: InboundEvent | undefined;
@@ -187,6 +188,7 @@ export class CallSession {
         return;
       case 'invalid': {
         if (event.problem === 'bad_frame_type') return this.#refuse(event.problem, CLOSE.unsupportedData, event.detail);
+        if (event.problem === 'unknown_kind') return this.#refuse(event.problem, undefined, event.detail);
         const tooMany = this.#guard.invalid();
         return this.#refuse(event.problem, tooMany ? CLOSE.invalidPayload : undefined, event.detail);
       }

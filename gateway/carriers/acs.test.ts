@@ -75,6 +75,6 @@ describe('ACS codec', () => {
       [JSON.stringify({ kind: 'DtmfData', dtmfData: { data: '55' } }), 'bad_field'],
     ];
     for (const [msg, problem] of cases) expect(codec.decode(msg, false)).toMatchObject({ type: 'invalid', problem });
-    expect(codec.decode('{"kind":"SomethingNew"}', false)).toBeUndefined();
+    expect(codec.decode('{"kind":"SomethingNew"}', false)).toMatchObject({ type: 'invalid', problem: 'unknown_kind' });
   });
 });

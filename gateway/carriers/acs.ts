@@ -57,8 +57,11 @@ export class AcsCodec implements CarrierCodec {
       }
       case undefined:
         return { type: 'invalid', problem: 'bad_field', detail: 'kind missing' };
+      case 'transcriptiondata':
+      case 'transcriptionmetadata':
+        return undefined; // ACS transcription: not used by this gateway
       default:
-        return undefined; // e.g. TranscriptionData: not used by this gateway
+        return { type: 'invalid', problem: 'unknown_kind', detail: 'unknown kind' };
     }
   }
 

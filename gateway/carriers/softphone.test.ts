@@ -57,6 +57,6 @@ describe('softphone codec', () => {
     expect(codec.decode(`{"type":"hello","pad":"${'x'.repeat(2000)}"}`, false)).toMatchObject({ problem: 'bad_size' });
     expect(codec.decode('{"type":', false)).toMatchObject({ problem: 'bad_json' });
     expect(codec.decode('{"type":"dtmf","digit":"x"}', false)).toMatchObject({ problem: 'bad_field' });
-    expect(codec.decode('{"type":"later"}', false)).toBeUndefined();
+    expect(codec.decode('{"type":"later"}', false)).toMatchObject({ problem: 'unknown_kind' });
   });
 });

@@ -41,7 +41,7 @@ export class SoftphoneCodec implements CarrierCodec {
       case undefined:
         return { type: 'invalid', problem: 'bad_field', detail: 'type missing' };
       default:
-        return undefined;
+        return { type: 'invalid', problem: 'unknown_kind', detail: 'unknown type' };
     }
   }
 

@@ -60,5 +60,6 @@ describe('Twilio codec', () => {
       problem: 'bad_field',
     });
     expect(codec.decode('{"event":"media","media":{"track":"outbound","payload":"AAAA"}}', false)).toBeUndefined();
+    expect(codec.decode('{"event":"somethingNew"}', false)).toMatchObject({ problem: 'unknown_kind' });
   });
 });

@@ -60,7 +60,7 @@ export class TwilioCodec implements CarrierCodec {
       case undefined:
         return { type: 'invalid', problem: 'bad_field', detail: 'event missing' };
       default:
-        return undefined;
+        return { type: 'invalid', problem: 'unknown_kind', detail: 'unknown event' };
     }
   }
 

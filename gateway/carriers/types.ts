@@ -19,7 +19,9 @@ export type InvalidProblem =
   /** Audio of an odd byte count, empty, or longer than a carrier frame may be. */
   | 'bad_size'
   /** A binary frame where the carrier only sends text, or the reverse. */
-  | 'bad_frame_type';
+  | 'bad_frame_type'
+  /** A message kind this codec does not know (counted, not held against the call: carriers add kinds). */
+  | 'unknown_kind';
 
 /** Audio from the caller. `pcm` is a view into the codec's scratch buffer: copy it if kept. */
 export interface AudioIn {
@@ -83,8 +85,8 @@ export interface CarrierCodec {
   /** Samples in one 20 ms frame at `sampleRateHz`. */
   readonly frameSamples: number;
   /**
-   * Decodes one wire message. `undefined` means "nothing for the call" (e.g. Twilio `connected`, or
-   * an unknown kind, which is counted by the caller as ignored). Never throws.
+   * Decodes one wire message. `undefined` means "nothing for the call" (e.g. Twilio `connected`,
+   * ACS transcription); an unknown kind is `invalid` with problem `unknown_kind`. Never throws.
    */
   decode(message: ArrayBuffer | Uint8Array | string, isBinary: boolean): InboundEvent | undefined;
   /** Encodes one outbound event, or `undefined` if this carrier has no such message. */
