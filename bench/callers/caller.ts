@@ -37,6 +37,8 @@ export interface CallerOptions {
    * opens in the silence before the caller speaks; it must already know the coming text.)
    */
   readonly onTranscript?: (callId: string, text: string) => void;
+  /** Called when a turn's answer starts arriving (progress reports). */
+  readonly onAnswer?: (turn: TurnRecord) => void;
   /** Echo delay (ms, default 200) and return loss (dB, default 20). */
   readonly echoDelayMs?: number;
   readonly echoLossDb?: number;
@@ -312,6 +314,7 @@ class SyntheticCaller {
       turn.answerAt = now;
       turn.answerLatencyMs = now - turn.speechEndAt;
       this.#enter('listening', now);
+      this.#o.onAnswer?.(turn);
     }
   }
 

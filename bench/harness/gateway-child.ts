@@ -4,24 +4,13 @@
  * bench reads over IPC, so the gateway's loop is measured apart from the callers'.
  */
 import { loadConfig } from '../../control/contract/index.ts';
+import { createEngineFactory } from '../../gateway/engine/index.ts';
+import { startGateway } from '../../gateway/index.ts';
 import { serveRequests, type ChildMessage } from './ipc.ts';
 import { ProcessMonitor } from './process-monitor.ts';
 
-/** What the bench needs of the gateway module (`gateway/index.ts`). */
-interface GatewayModule {
-  startGateway(config: unknown, options: { engineFactory: unknown }): Promise<{ readonly port?: number; readonly url?: string; close(): Promise<void> }>;
-}
-interface EngineModule {
-  createEngineFactory(config: unknown): unknown;
-}
-
 async function main(): Promise<void> {
   const config = loadConfig({ file: process.env.BENCH_CONFIG_FILE ?? 'bench-config-missing.yaml' });
-  // Resolved at run time: the bench starts whatever gateway is checked out, or another build of it.
-  const gatewayPath = process.env.BENCH_GATEWAY_MODULE ?? '../../gateway/index.ts';
-  const enginePath = process.env.BENCH_ENGINE_MODULE ?? '../../gateway/engine/index.ts';
-  const { startGateway } = (await import(gatewayPath)) as GatewayModule;
-  const { createEngineFactory } = (await import(enginePath)) as EngineModule;
   const gateway = await startGateway(config, { engineFactory: createEngineFactory(config) });
   const monitor = new ProcessMonitor();
   serveRequests(async (req) => {
@@ -38,8 +27,7 @@ async function main(): Promise<void> {
         throw new Error(`the gateway child does not handle ${req.type}`);
     }
   });
-  const port = gateway.port ?? Number(new URL(gateway.url ?? 'ws://127.0.0.1:0').port);
-  process.send?.({ type: 'ready', url: gateway.url ?? `ws://127.0.0.1:${port}`, port } satisfies ChildMessage);
+  process.send?.({ type: 'ready', url: `ws://127.0.0.1:${gateway.port}`, port: gateway.port } satisfies ChildMessage);
 }
 
 main().catch((error: unknown) => {

@@ -105,10 +105,12 @@ export async function runCalls(stack: Stack, options: CallRunOptions): Promise<C
         echoDelayMs: options.echoDelayMs ?? 200,
         echoLossDb: options.echoLossDb ?? 20,
         bargeInProbability: options.bargeInProbability ?? 0.25,
+        onAnswer: () => {
+          answered++;
+        },
       },
-      onReport: (r) => {
+      onReport: () => {
         ended++;
-        answered += r.turns.filter((t) => t.answerLatencyMs !== undefined).length;
       },
     });
   } finally {
@@ -136,8 +138,11 @@ export async function runCalls(stack: Stack, options: CallRunOptions): Promise<C
   };
 }
 
-/** Increase of a counter between two scrapes (summed over label sets), or null without metrics. */
+/**
+ * Increase of a counter between two scrapes (summed over label sets), or null without metrics.
+ * A counter never incremented is not exported at all: with metrics present, that is 0.
+ */
 export function counterDelta(before: PromText | undefined, after: PromText | undefined, name: string): number | null {
-  if (after === undefined || !after.has(name)) return null;
+  if (after === undefined) return null;
   return after.total(name) - (before?.total(name) ?? 0);
 }
