@@ -53,8 +53,10 @@ describe('STT stand-in', () => {
     const s = open(stt.url, 'lang=en-US&call_id=abc');
     await s.until((m) => m.type === 'ready');
     for (let i = 0; i < 25; i++) s.audio(20);
-    const partial = await s.until((m) => m.type === 'partial');
+    // Partials grow with the audio: one word per 250 ms.
+    const partial = await s.until((m) => m.type === 'partial' && String(m.text).split(' ').length >= 2);
     expect(String(partial.text)).toMatch(/^I lost/);
+    expect(s.messages.find((m) => m.type === 'partial')?.text).toBe('I');
     s.control({ type: 'end' });
     const final = await s.until((m) => m.type === 'final' && m.utterance === 0);
     expect(final.text).toBe('I lost my phone yesterday');
@@ -70,6 +72,28 @@ describe('STT stand-in', () => {
     expect(stt.sessions[0]?.langs).toEqual(['en-US', 'fr-FR']);
     expect(stt.sessions[0]?.utterances[1]?.lang).toBe('fr-FR');
     expect(stt.sessions[0]?.ended).toBe(true);
+  });
+
+  it('takes the text of an utterance at its first voiced audio: silence neither calls the script nor makes partials', async () => {
+    const calls: number[] = [];
+    stt = await startSttStandin({ finalDelayMs: 1, transcript: (u) => (calls.push(u.index), 'spoken words here') });
+    const s = open(stt.url, 'lang=en-US');
+    s.req.write(frame(STT_FRAME.audio, Buffer.alloc(32 * 600))); // 600 ms of digital silence
+    s.control({ type: 'end' });
+    await s.until((m) => m.type === 'final' && m.utterance === 0);
+    expect(calls).toEqual([]);
+    expect(s.messages.some((m) => m.type === 'partial')).toBe(false);
+    s.req.write(frame(STT_FRAME.audio, Buffer.alloc(32 * 400)));
+    s.audio(300);
+    const partial = await s.until((m) => m.type === 'partial');
+    expect(partial.utterance).toBe(1);
+    s.control({ type: 'end' });
+    const final = await s.until((m) => m.type === 'final' && m.utterance === 1);
+    expect(final.text).toBe('spoken words here');
+    expect(calls).toEqual([1]);
+    expect(s.messages.filter((m) => m.type === 'final').map((m) => m.text)).toEqual(['', 'spoken words here']);
+    s.req.end();
+    await s.done;
   });
 
   it('uses the hint the client sends when no transcript function is set', async () => {

@@ -51,8 +51,13 @@ export interface SttStandinOptions {
   partialEveryMs?: number;
   /** Partials reveal one word per this much audio (ms); 250 (4 words/s) keeps up with speech. */
   msPerWord?: number;
-  /** Text of an utterance; default: the last hint, or empty. */
+  /**
+   * Text of an utterance; default: the last hint, or empty. Called once per utterance, when its
+   * first voiced audio arrives (an utterance with no voiced audio is empty without a call).
+   */
   transcript?: (utterance: SttUtterance) => string;
+  /** RMS above which a frame counts as voiced (silence does not advance partials); 100 ≈ −50 dBFS. */
+  voicedRms?: number;
 }
 
 /** A running STT stand-in. */
@@ -95,6 +100,7 @@ class Recognition {
   #pending: Buffer = Buffer.alloc(0);
   #utterance = 0;
   #audioBytes = 0;
+  #voicedBytes = 0;
   #text: string | undefined;
   #hint: string | undefined;
   #sentWords = 0;
@@ -126,19 +132,21 @@ class Recognition {
       if (this.#pending.length < 5 + len) return;
       const payload = this.#pending.subarray(5, 5 + len);
       this.#pending = this.#pending.subarray(5 + len);
-      if (kind === STT_FRAME.audio) this.#onAudio(payload.length);
+      if (kind === STT_FRAME.audio) this.#onAudio(payload);
       else if (kind === STT_FRAME.control) this.#onControl(payload);
       else return this.#fail(`unknown frame kind ${kind}`);
     }
   }
 
-  #onAudio(bytes: number): void {
-    this.#audioBytes += bytes;
+  #onAudio(payload: Buffer): void {
+    this.#audioBytes += payload.length;
+    if (!this.#voiced(payload)) return;
+    this.#voicedBytes += payload.length;
     const every = (this.options.partialEveryMs ?? 250) * this.#bytesPerMs();
-    if (this.#audioBytes - this.#lastPartialBytes < every) return;
-    this.#lastPartialBytes = this.#audioBytes;
+    if (this.#voicedBytes - this.#lastPartialBytes < every && this.#sentWords > 0) return;
+    this.#lastPartialBytes = this.#voicedBytes;
     const words = this.#words();
-    const shown = Math.min(words.length, Math.ceil(this.#audioMs() / (this.options.msPerWord ?? 250)));
+    const shown = Math.min(words.length, Math.ceil(this.#voicedBytes / this.#bytesPerMs() / (this.options.msPerWord ?? 250)));
     if (shown > this.#sentWords) {
       this.#sentWords = shown;
       this.#send({ type: 'partial', utterance: this.#utterance, text: words.slice(0, shown).join(' ') });
@@ -161,13 +169,27 @@ class Recognition {
     else this.#fail(`unknown control message ${JSON.stringify(msg.type)}`);
   }
 
+  /** Whether a chunk of 16-bit PCM is louder than the voiced threshold. */
+  #voiced(payload: Buffer): boolean {
+    const n = payload.length >> 1;
+    if (n === 0) return false;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const v = payload.readInt16LE(i * 2);
+      sum += v * v;
+    }
+    const threshold = this.options.voicedRms ?? 100;
+    return sum / n > threshold * threshold;
+  }
+
   #endUtterance(): void {
     const index = this.#utterance;
-    const text = this.#words().join(' ');
+    const text = this.#voicedBytes > 0 || this.#text !== undefined ? this.#words().join(' ') : '';
     const audioMs = Math.round(this.#audioMs());
     const lang = this.session.langs[this.session.langs.length - 1] ?? 'en-US';
     this.#utterance++;
     this.#audioBytes = 0;
+    this.#voicedBytes = 0;
     this.#lastPartialBytes = 0;
     this.#sentWords = 0;
     this.#text = undefined;

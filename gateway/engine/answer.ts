@@ -144,6 +144,7 @@ export class AnswerTurn {
       }
       await this.#untilCommitted(signal);
       await this.speaker.finish();
+      if (signal.aborted) return { kind: 'aborted', reason: signal.reason };
       return { kind: 'done' };
     } catch (error) {
       if (signal.aborted) return { kind: 'aborted', reason: signal.reason };

@@ -150,6 +150,8 @@ export class Speaker {
       while (i >= this.pieces.length || this.#gated) {
         if (this.#ended && i >= this.pieces.length) {
           await Promise.all(played);
+          // A barge-in clears outbound (which ends pending segments) just before it aborts the turn.
+          if (this.#signal.aborted) throw this.#signal.reason;
           return;
         }
         await this.#change();
