@@ -1,7 +1,8 @@
 /**
- * The whole system for a bench run: the LLM, STT and TTS stand-ins in this process (the callers'
- * process, so the STT stand-in can be told what each caller says), control and the gateway each in
- * a child process with a temporary SQLite store, the same secrets, and the stand-ins' delays.
+ * The whole system for a bench run: the LLM and STT stand-ins in this process (the callers'
+ * process, so the STT stand-in can be told what each caller says), the TTS stand-in, control and
+ * the gateway each in a child process, with a temporary SQLite store, the same secrets, and the
+ * stand-ins' delays.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { signMediaToken } from '../../control/contract/index.ts';
-import { startLlmStandin, startSttStandin, startTtsStandin, type LlmStandin, type SttStandin, type TtsStandin } from '../standins/index.ts';
+import { startLlmStandin, startSttStandin, type LlmStandin, type SttStandin } from '../standins/index.ts';
 import { scrapeMetrics, type PromText } from '../lib/prometheus.ts';
 import { startChild, type BenchChild } from './child.ts';
 import type { ChildStats } from './ipc.ts';
@@ -55,7 +56,8 @@ export interface BenchCall {
 export interface Stack {
   readonly llm: LlmStandin;
   readonly stt: SttStandin;
-  readonly tts: TtsStandin;
+  /** The TTS stand-in runs in its own process (see tts-child.ts). */
+  readonly tts: BenchChild;
   readonly control: BenchChild;
   readonly gateway: BenchChild;
   /** Creates inbound ACS calls in control and signs their media URLs. */
@@ -95,7 +97,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       transcript: (u) => (u.callId === undefined ? '' : (said.get(u.callId) ?? '')),
     });
     closers.push(() => stt.close());
-    const tts = await startTtsStandin({ ttfbMs: t.ttsTtfbMs, realtimeFactor: t.ttsRealtimeFactor });
+    const tts = await startChild('tts', join(HERE, 'tts-child.ts'), { BENCH_TTS: JSON.stringify({ ttfbMs: t.ttsTtfbMs, realtimeFactor: t.ttsRealtimeFactor }) }, join(options.logDir, 'tts.log'));
     closers.push(() => tts.close());
 
     const mediaKey = randomBytes(32).toString('hex');
