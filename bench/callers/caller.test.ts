@@ -108,6 +108,27 @@ describe('runCaller against a test agent', () => {
     expect(20 * Math.log10(toneRms / medianEcho)).toBeCloseTo(20, 0);
   }, 30_000);
 
+  it('does not take agent audio that arrives during the silence wait for an answer', async () => {
+    agent = await startTestAgent({ answerMs: 800, hangoverMs: 200, thinkMs: 0 });
+    const pacer = new FramePacer();
+    const report = await runCaller({
+      url: `ws://127.0.0.1:${agent.port}/media/acs/call-2?token=t`,
+      callId: 'call-2',
+      utterances: [burst('only turn', 500)],
+      pacer,
+      durationMs: 6000,
+      bargeInProbability: 0,
+      // The agent answers ~200 ms after the end of speech: sooner than this gateway could.
+      minAnswerMs: 1000,
+    });
+    pacer.close();
+    expect(report.turns.length).toBeGreaterThanOrEqual(1);
+    for (const t of report.turns.filter((x) => Number.isFinite(x.speechEndAt))) {
+      expect(t.overlapped).toBe(true);
+      expect(t.answerLatencyMs).toBeUndefined();
+    }
+  }, 30_000);
+
   it('reports a refused connection instead of throwing', async () => {
     const pacer = new FramePacer();
     const report = await runCaller({ url: 'ws://127.0.0.1:1/media/acs/x', callId: 'x', utterances: [burst('a', 100)], pacer, durationMs: 1000 });

@@ -50,6 +50,12 @@ export interface CallerOptions {
   readonly thinkMs?: readonly [number, number];
   /** Agent silence that ends its answer (ms, default 700: longer than a pause between sentences). */
   readonly agentIdleMs?: number;
+  /**
+   * Agent audio arriving sooner than this after the end of speech cannot answer this turn (the
+   * gateway must first wait out its silence timeout): the turn is marked `overlapped` and not
+   * measured (ms, default 0).
+   */
+  readonly minAnswerMs?: number;
   /** Give up waiting for an answer after this long (ms, default 10000). */
   readonly answerTimeoutMs?: number;
   /** Seed of this caller's choices. */
@@ -72,6 +78,8 @@ export interface TurnRecord {
   speechEndAt: number;
   /** Arrival of the first non-silent agent audio after `speechEndAt`. */
   answerAt?: number;
+  /** Agent audio arrived before the gateway could have answered (left over from an earlier answer or a phantom turn). */
+  overlapped?: boolean;
   answerLatencyMs?: number;
   /** Capture instant of the first voiced sample of a barge-in. */
   onsetAt?: number;
@@ -311,6 +319,11 @@ class SyntheticCaller {
     if (this.#state === 'waiting' && turn !== undefined && now >= turn.speechEndAt && turn.answerAt === undefined) {
       // A barge-in turn is answered only after the agent was told to stop.
       if (turn.bargeIn && turn.stopAt === undefined) return;
+      if (now - turn.speechEndAt < (this.#o.minAnswerMs ?? 0)) {
+        turn.overlapped = true;
+        this.#enter('listening', now);
+        return;
+      }
       turn.answerAt = now;
       turn.answerLatencyMs = now - turn.speechEndAt;
       this.#enter('listening', now);

@@ -3,7 +3,7 @@
  * the gateway's own figures over the steady-state window (all calls connected, none ended yet),
  * and its Prometheus counters before and after.
  */
-import { runFleet, type CallerReport, type CallerUtterance, FramePacer } from '../callers/index.ts';
+import { runFleet, type CallerOptions, type CallerReport, type CallerUtterance, FramePacer } from '../callers/index.ts';
 import type { ChildStats } from '../harness/ipc.ts';
 import type { Stack } from '../harness/stack.ts';
 import { cpuPercent, readProc, type ProcSample } from './proc-stats.ts';
@@ -20,6 +20,8 @@ export interface CallRunOptions {
   readonly echoDelayMs?: number;
   readonly echoLossDb?: number;
   readonly bargeInProbability?: number;
+  /** See {@link CallerOptions.minAnswerMs}. */
+  readonly minAnswerMs?: number;
   readonly seed?: number;
   /** Start of the bench (for progress lines). */
   readonly startedMs: number;
@@ -105,6 +107,7 @@ export async function runCalls(stack: Stack, options: CallRunOptions): Promise<C
         echoDelayMs: options.echoDelayMs ?? 200,
         echoLossDb: options.echoLossDb ?? 20,
         bargeInProbability: options.bargeInProbability ?? 0.25,
+        minAnswerMs: options.minAnswerMs ?? 0,
         onAnswer: () => {
           answered++;
         },

@@ -23,7 +23,7 @@ describe('aggregateTurns', () => {
   it('measures answered turns against the floor and counts barge-ins', () => {
     const agg = aggregateTurns(
       [
-        report('a', [{ answerLatencyMs: 1200 }, { answerLatencyMs: 1000, bargeIn: true, bargeInLatencyMs: 300 }, { speechEndAt: Number.NaN }]),
+        report('a', [{ answerLatencyMs: 1200 }, { answerLatencyMs: 1000, bargeIn: true, bargeInLatencyMs: 300 }, { speechEndAt: Number.NaN }, { overlapped: true }]),
         report('b', [{ bargeIn: true }], { unanswered: 1, falseBargeIns: 2, closedEarly: true }),
         report('c', [], { connectError: 'upgrade refused: HTTP/1.1 503' }),
         report('d', [], { connectError: 'upgrade refused: HTTP/1.1 503' }),
@@ -34,7 +34,8 @@ describe('aggregateTurns', () => {
     expect(agg.connected).toBe(2);
     expect(agg.connectErrors).toEqual({ 'upgrade refused: HTTP/1.1 503': 2 });
     // The turn cut before its speech ended is not a turn.
-    expect(agg.turns).toBe(3);
+    expect(agg.turns).toBe(4);
+    expect(agg.overlapped).toBe(1);
     expect(agg.answered).toBe(2);
     expect(agg.overheadMs).toEqual([200, 0]);
     expect(agg.ratioToFloor).toEqual([1.2, 1]);

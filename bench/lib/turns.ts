@@ -14,6 +14,8 @@ export interface TurnAggregate {
   readonly turns: number;
   readonly answered: number;
   readonly unanswered: number;
+  /** Turns not measured: agent audio was already flowing when the caller stopped speaking. */
+  readonly overlapped: number;
   /** Answer latency per answered turn (ms). */
   readonly answerLatencyMs: number[];
   /** Answer latency minus the floor (ms). */
@@ -41,6 +43,7 @@ export function aggregateTurns(reports: readonly CallerReport[], floorMs: number
   const bargeInLatencyMs: number[] = [];
   let turns = 0;
   let unanswered = 0;
+  let overlapped = 0;
   let bargeInAttempts = 0;
   let bargeInMissed = 0;
   let falseBargeIns = 0;
@@ -57,6 +60,7 @@ export function aggregateTurns(reports: readonly CallerReport[], floorMs: number
     for (const t of r.turns) {
       if (!Number.isFinite(t.speechEndAt)) continue;
       turns++;
+      if (t.overlapped === true) overlapped++;
       if (t.answerLatencyMs !== undefined) answerLatencyMs.push(t.answerLatencyMs);
       if (t.bargeIn) {
         bargeInAttempts++;
@@ -78,6 +82,7 @@ export function aggregateTurns(reports: readonly CallerReport[], floorMs: number
     turns,
     answered: answerLatencyMs.length,
     unanswered,
+    overlapped,
     answerLatencyMs,
     overheadMs: answerLatencyMs.map((l) => l - floorMs),
     ratioToFloor: answerLatencyMs.map((l) => l / floorMs),

@@ -60,6 +60,8 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
       echoDelayMs: numberFlag(args, 'echo-ms', 200),
       echoLossDb: numberFlag(args, 'echo-db', 20),
       bargeInProbability: numberFlag(args, 'bargein', 0.25),
+      // Audio sooner than half the silence timeout after the end of speech answers something else.
+      minAnswerMs: timing.silenceMs / 2,
       seed: numberFlag(args, 'seed', 1),
     });
     const agg = aggregateTurns(r.reports, floorMs);
@@ -94,6 +96,7 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
       bargein_missed: agg.bargeInMissed,
       false_bargeins: agg.falseBargeIns,
       unanswered_turns: agg.unanswered,
+      overlapped_turns: agg.overlapped,
       calls_connected: agg.connected,
       connect_errors: agg.connectErrors,
       calls_closed_early: agg.closedEarly,
@@ -121,7 +124,7 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
 function printSummary(r: Record<string, unknown>): void {
   const j = (v: unknown) => JSON.stringify(v);
   console.log(`answer-latency: ${r.calls} calls × ${r.seconds} s, speculative ${r.speculative ? 'on' : 'off'}`);
-  console.log(`  turns answered        ${r.turns} of ${r.turns_spoken} spoken (${r.unanswered_turns} unanswered, ${j(r.connect_errors)} connect errors)`);
+  console.log(`  turns answered        ${r.turns} of ${r.turns_spoken} spoken (${r.unanswered_turns} unanswered, ${r.overlapped_turns} overlapped by earlier agent audio, ${j(r.connect_errors)} connect errors)`);
   console.log(`  answer latency ms     ${j(r.answer_latency_ms)}`);
   console.log(`  floor ms              ${r.floor_ms}  ${j(r.floor_stages_ms)}`);
   console.log(`  gateway overhead ms   ${j(r.gateway_overhead_ms)}`);

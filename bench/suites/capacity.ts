@@ -65,7 +65,7 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     idleRssMb = (await stack.gatewayStats()).rssMb;
     for (const calls of steps) {
       progress(started, `capacity: step ${calls} calls`);
-      const r = await runCalls(stack, { calls, durationMs: stepSeconds * 1000, voices, startedMs: started, label: `step ${calls}`, seed: calls });
+      const r = await runCalls(stack, { calls, durationMs: stepSeconds * 1000, voices, startedMs: started, label: `step ${calls}`, seed: calls, minAnswerMs: timing.silenceMs / 2 });
       const agg = aggregateTurns(r.reports, floorMs);
       const latency = summarize(agg.answerLatencyMs);
       const framesLate = counterDelta(r.metricsBefore, r.metricsAfter, 'call_frames_late_total');
