@@ -212,7 +212,7 @@ export class CallSession {
       offset += n;
       if (!silent) this.#frameSilent = false;
       if (this.#frameFill < frame.length) break;
-      if (!this.#channel.pushAudio(frame, now, this.#frameSilent)) this.#env.metrics.framesLate.add(1, this.#attrs);
+      this.#channel.pushAudio(frame, now, this.#frameSilent); // a full ring is counted by the channel
       this.#frameFill = 0;
       this.#frameSilent = true;
     }
@@ -376,10 +376,11 @@ export class CallSession {
     this.#guard.frames = 0;
     const c = this.#channel.counters();
     const r = this.#reported;
-    if (c.lateFrames + c.ringDrops > r.late) m.framesLate.add(c.lateFrames + c.ringDrops - r.late, this.#attrs);
+    const late = c.lateFrames + c.ringDrops + c.inDrops;
+    if (late > r.late) m.framesLate.add(late - r.late, this.#attrs);
     if (c.aecDropped > r.aecDropped) m.aecDropped.add(c.aecDropped - r.aecDropped, this.#attrs);
     if (c.aecMissed > r.aecMissed) m.aecMissed.add(c.aecMissed - r.aecMissed, this.#attrs);
-    r.late = c.lateFrames + c.ringDrops;
+    r.late = late;
     r.aecDropped = c.aecDropped;
     r.aecMissed = c.aecMissed;
     if (Number.isFinite(c.erleDb)) m.erleByCarrier.set(this.carrier, c.erleDb);

@@ -16,6 +16,8 @@ export interface DspListener {
 /** Cumulative DSP counters of a call. */
 export interface DspCounters {
   lateFrames: number;
+  /** Caller frames the DSP thread never got (its input ring was full): echo cancellation missed them. */
+  inDrops: number;
   aecDropped: number;
   aecMissed: number;
   ringDrops: number;
@@ -89,9 +91,10 @@ export class DspChannel {
     const erle = Atomics.load(st, STAT.erleCentiDb);
     return {
       lateFrames: Atomics.load(st, STAT.lateFrames),
-      aecDropped: Atomics.load(st, STAT.aecDropped),
+      inDrops: this.#views.in.dropped,
+      aecDropped: Atomics.load(st, STAT.aecDropped) + this.#views.in.dropped,
       aecMissed: Atomics.load(st, STAT.aecMissed),
-      ringDrops: Atomics.load(st, STAT.ringDrops) + this.#views.in.dropped + this.#views.ref.dropped,
+      ringDrops: Atomics.load(st, STAT.ringDrops) + this.#views.ref.dropped,
       windowsInferred: Atomics.load(st, STAT.windowsInferred),
       windowsSkipped: Atomics.load(st, STAT.windowsSkipped),
       erleDb: erle === 0 ? Number.NaN : erle / 100,

@@ -76,10 +76,13 @@ class Slot {
   pendingCount = 0;
   lastArrivalMs = 0;
   lastSilent = false;
+  /** Frames since the last window, and how many of them the echo gate let through. */
+  gateFrames = 0;
+  gateOpen = 0;
   /** Probability of the call's last window (decides whether a quiet window may be skipped). */
   lastProbability = 0;
 
-  constructor(config: SlotConfig) {
+  constructor(config: SlotConfig, echoCancellation: boolean) {
     this.carrierFrame = config.carrierRateHz / 50;
     this.views = slotViews(config.buffer, this.carrierFrame);
     this.epochMs = config.epochMs;
@@ -87,7 +90,7 @@ class Slot {
     this.refResampler = new Resampler(config.carrierRateHz, 16000);
     this.scratch = new Int16Array(this.inResampler.maxOutputLength(this.carrierFrame));
     this.refScratch = new Int16Array(this.refResampler.maxOutputLength(this.carrierFrame));
-    this.echo = createEchoStage(16000, FRAME_16K);
+    this.echo = createEchoStage(16000, FRAME_16K, echoCancellation);
   }
 }
 
@@ -111,9 +114,15 @@ export class DspCore {
   readonly #now: () => number;
   #ticking = false;
 
-  constructor(model: SileroModel, now: () => number = () => performance.timeOrigin + performance.now()) {
+  readonly #echoCancellation: boolean;
+
+  /**
+   * @param echoCancellation run the echo canceller before the VAD (default true; off for VAD-only benches).
+   */
+  constructor(model: SileroModel, now: () => number = () => performance.timeOrigin + performance.now(), echoCancellation = true) {
     this.#model = model;
     this.#now = now;
+    this.#echoCancellation = echoCancellation;
   }
 
   /** Calls pinned to this thread. */
@@ -122,7 +131,7 @@ export class DspCore {
   }
 
   open(config: SlotConfig): void {
-    this.#slots.set(config.slotId, new Slot(config));
+    this.#slots.set(config.slotId, new Slot(config, this.#echoCancellation));
     // Batch buffers are in use while a tick awaits inference (in-thread mode): grow after it.
     if (!this.#ticking) this.#ensureCapacity();
   }
@@ -205,8 +214,10 @@ export class DspCore {
     slot.fifo.copyWithin(0, FRAME_16K, slot.fifoLen);
     slot.fifoLen -= FRAME_16K;
     // The frame ends at its arrival time; its far end is what played over the 20 ms before.
-    slot.timeline.read(slot.far, (slot.lastArrivalMs - 20) * 16);
+    if (!slot.timeline.read(slot.far, (slot.lastArrivalMs - 20) * 16)) Atomics.add(slot.views.stats, STAT.aecMissed, 1);
     slot.echo.process(slot.near, slot.far, slot.clean);
+    slot.gateFrames++;
+    if (slot.echo.bargeInAllowed) slot.gateOpen++;
     if (!slot.views.out.push(slot.clean, slot.lastArrivalMs)) Atomics.add(slot.views.stats, STAT.ringDrops, 1);
     Atomics.store(slot.views.stats, STAT.erleCentiDb, Number.isFinite(slot.echo.erleDb) ? Math.round(slot.echo.erleDb * 100) : 0);
     Atomics.store(slot.views.stats, STAT.aecDelayMs, slot.echo.delayMs);
@@ -217,7 +228,10 @@ export class DspCore {
       const info = slot.windower.take(slot.pending, i * SILERO_INPUT_SAMPLES);
       slot.pendingEnd[i] = info.endSample;
       slot.pendingArrival[i] = slot.lastArrivalMs;
-      let flags = slot.echo.bargeInAllowed ? RESULT_GATE_OPEN : 0;
+      // The window's gate: open if the gate let through at least half of its frames.
+      let flags = slot.gateOpen * 2 >= slot.gateFrames ? RESULT_GATE_OPEN : 0;
+      slot.gateFrames = 0;
+      slot.gateOpen = 0;
       slot.pendingFlags[i] = flags;
       if (info.carrierSilent || info.power < ENERGY_FLOOR) slot.pendingFlags[i] = flags | QUIET;
     }

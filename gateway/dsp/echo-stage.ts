@@ -1,9 +1,9 @@
 /**
- * The echo-cancellation hook of the per-call DSP pipeline: it runs before the VAD, on 16 kHz
+ * The echo-cancellation stage of the per-call DSP pipeline: it runs before the VAD, on 16 kHz
  * 20 ms frames, with the far end taken from the playout-aligned reference (exactly the PCM sent
- * to the carrier). Until an echo canceller is plugged in the stage passes audio through and the
- * barge-in gate stays open.
+ * to the carrier). It wraps the canceller of dsp/aec and its echo-aware barge-in gate.
  */
+import { EchoAwareBargeInGate, EchoCanceller } from '../../dsp/aec/index.ts';
 
 /** One call's echo canceller, as the pipeline drives it. */
 export interface EchoStage {
@@ -17,7 +17,7 @@ export interface EchoStage {
   readonly delayMs: number;
 }
 
-/** The pass-through stage used while no canceller is configured. */
+/** The pass-through stage (echo cancellation off): audio unchanged, the gate always open. */
 export class PassThroughEcho implements EchoStage {
   readonly bargeInAllowed = true;
   readonly erleDb = Number.NaN;
@@ -28,7 +28,49 @@ export class PassThroughEcho implements EchoStage {
   }
 }
 
-/** Builds the echo stage of a call: a pass-through until the canceller in dsp/aec is wired. */
-export function createEchoStage(_sampleRateHz: number, _frameSamples: number): EchoStage {
-  return new PassThroughEcho();
+/**
+ * Frames of agent audio (2 s) after which a canceller that has still not converged is taken to
+ * mean "no echo on this line": its prediction stays at the far-end level (no loss assumed) and
+ * would otherwise block every barge-in for the whole call.
+ */
+const LEARN_FRAMES = 100;
+
+/**
+ * The canceller of dsp/aec with its barge-in gate. The gate decides while the canceller learns
+ * (the first 2 s of agent audio: an unconverged echo may not interrupt the agent) and once it has
+ * converged; a canceller that found no echo to converge on leaves caller speech free to count.
+ */
+export class AecEchoStage implements EchoStage {
+  readonly #aec: EchoCanceller;
+  readonly #gate = new EchoAwareBargeInGate();
+  #allowed = true;
+  #farFrames = 0;
+
+  constructor(sampleRateHz: number, frameSamples: number) {
+    this.#aec = new EchoCanceller({ sampleRateHz, frameSamples });
+  }
+
+  process(near: Int16Array, far: Int16Array, out: Int16Array): void {
+    this.#aec.process(near, far, out);
+    const gate = this.#gate.update(this.#aec.outputEnergy, this.#aec.echoPredictionEnergy, this.#aec.farActive);
+    if (this.#aec.farActive && this.#farFrames < LEARN_FRAMES) this.#farFrames++;
+    this.#allowed = this.#aec.converged || this.#farFrames < LEARN_FRAMES ? gate : true;
+  }
+
+  get bargeInAllowed(): boolean {
+    return this.#allowed;
+  }
+
+  get erleDb(): number {
+    return this.#aec.converged ? this.#aec.erleDb : Number.NaN;
+  }
+
+  get delayMs(): number {
+    return this.#aec.delayMs;
+  }
+}
+
+/** Builds the echo stage of a call. */
+export function createEchoStage(sampleRateHz: number, frameSamples: number, enabled = true): EchoStage {
+  return enabled ? new AecEchoStage(sampleRateHz, frameSamples) : new PassThroughEcho();
 }

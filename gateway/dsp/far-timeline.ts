@@ -14,6 +14,8 @@ export class FarTimeline {
   readonly #stamp = new Int32Array(BLOCKS).fill(-1);
   /** Next absolute sample a contiguous write continues at. */
   #writePos = -1;
+  /** One past the last sample ever written (-1: none). */
+  #coveredUntil = -1;
 
   /**
    * Lays `pcm` from `startSample` on, or right after the previous write if it starts within
@@ -31,15 +33,23 @@ export class FarTimeline {
       this.#pcm[slot * BLOCK + (pos - block * BLOCK)] = pcm[i] as number;
     }
     this.#writePos = pos;
+    if (pos > this.#coveredUntil) this.#coveredUntil = pos;
   }
 
-  /** Copies `out.length` samples starting at `startSample` into `out` (silence where nothing played). */
-  read(out: Int16Array, startSample: number): void {
+  /**
+   * Copies `out.length` samples starting at `startSample` into `out` (silence where nothing played).
+   * Returns false when the reference is missing: the agent's audio was flowing (written within the
+   * last second) but has not been laid down this far yet.
+   */
+  read(out: Int16Array, startSample: number): boolean {
     let pos = Math.round(startSample);
+    const end = pos + out.length;
+    const aligned = !(end > this.#coveredUntil && this.#coveredUntil > pos - 16000);
     for (let i = 0; i < out.length; i++, pos++) {
       const block = Math.floor(pos / BLOCK);
       const slot = ((block % BLOCKS) + BLOCKS) % BLOCKS;
       out[i] = pos >= 0 && this.#stamp[slot] === block ? (this.#pcm[slot * BLOCK + (pos - block * BLOCK)] as number) : 0;
     }
+    return aligned;
   }
 }

@@ -28,13 +28,15 @@ export interface DspHostOptions {
   /** Worker threads; 0 runs DSP on the calling thread. */
   readonly workers: number;
   readonly modelPath?: string | undefined;
+  /** Run the echo canceller before the VAD (default true). */
+  readonly echoCancellation?: boolean | undefined;
   /** Called after each lane tick (metrics, benches). */
   readonly onTick?: ((stats: TickStats, lane: number, wallMs: number) => void) | undefined;
   /** Called when a lane tick fails (the lane keeps going). */
   readonly onError?: ((error: unknown) => void) | undefined;
 }
 
-function threadLane(modelPath: string | undefined): Lane {
+function threadLane(): Lane {
   const pool = new Piscina<DspTask, unknown>({
     filename: fileURLToPath(new URL('./worker-bootstrap.mjs', import.meta.url)),
     minThreads: 1,
@@ -44,7 +46,6 @@ function threadLane(modelPath: string | undefined): Lane {
     idleTimeout: 2 ** 31 - 1,
     atomics: 'disabled',
   });
-  void modelPath;
   return {
     run: (task) => pool.run(task),
     // Graceful: lets a queued close/tick task finish before the thread ends.
@@ -56,9 +57,9 @@ function threadLane(modelPath: string | undefined): Lane {
   };
 }
 
-async function inlineLane(modelPath: string | undefined): Promise<Lane> {
+async function inlineLane(modelPath: string | undefined, echoCancellation: boolean): Promise<Lane> {
   const model = await SileroModel.load(modelPath);
-  const core = new DspCore(model);
+  const core = new DspCore(model, undefined, echoCancellation);
   return {
     run: async (task) => {
       switch (task.op) {
@@ -101,11 +102,12 @@ export class DspHost {
   static async start(opts: DspHostOptions): Promise<DspHost> {
     const lanes: Lane[] = [];
     try {
-      if (opts.workers === 0) lanes.push(await inlineLane(opts.modelPath));
+      const echoCancellation = opts.echoCancellation ?? true;
+      if (opts.workers === 0) lanes.push(await inlineLane(opts.modelPath, echoCancellation));
       for (let i = 0; i < opts.workers; i++) {
-        const lane = threadLane(opts.modelPath);
+        const lane = threadLane();
         lanes.push(lane);
-        await lane.run({ op: 'init', modelPath: opts.modelPath });
+        await lane.run({ op: 'init', modelPath: opts.modelPath, echoCancellation });
       }
     } catch (error) {
       await Promise.allSettled(lanes.map((l) => l.close()));

@@ -8,7 +8,7 @@ import { DspCore, type SlotConfig, type TickStats } from './core.ts';
 
 /** A task for the DSP thread. */
 export type DspTask =
-  | { readonly op: 'init'; readonly modelPath?: string | undefined }
+  | { readonly op: 'init'; readonly modelPath?: string | undefined; readonly echoCancellation?: boolean | undefined }
   | { readonly op: 'open'; readonly config: SlotConfig }
   | { readonly op: 'close'; readonly slotId: number }
   | { readonly op: 'tick' };
@@ -24,7 +24,7 @@ function ready(): Promise<DspCore> {
 export default async function handle(task: DspTask): Promise<TickStats | number | undefined> {
   switch (task.op) {
     case 'init':
-      core ??= SileroModel.load(task.modelPath).then((model) => new DspCore(model));
+      core ??= SileroModel.load(task.modelPath).then((model) => new DspCore(model, undefined, task.echoCancellation ?? true));
       await core;
       return undefined;
     case 'open':

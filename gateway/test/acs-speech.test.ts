@@ -1,13 +1,14 @@
 /**
  * End to end over the ACS protocol with real speech through real Silero: a WebSocket client plays
  * an espeak-ng recording (speech, known silence, speech) in real time as ACS AudioData frames;
- * a stand-in engine answers the first turn with 4 s of audio, and the second sentence barges in.
+ * a stand-in engine answers the first turn with spoken audio, and the second sentence barges in
+ * (2.3 s into the answer: past the echo canceller's learning window on a line without echo).
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallEngineFactory, TurnEvent } from '../call/engine-port.ts';
 import { BargeInError } from '../call/errors.ts';
-import { buildFixture, mergeSegments, type SpeechFixture } from './speech-fixture.ts';
+import { buildFixture, mergeSegments, speak, type SpeechFixture } from './speech-fixture.ts';
 import { startHarness, type Harness } from './harness.ts';
 import { MediaClient } from './ws-client.ts';
 
@@ -18,11 +19,12 @@ const segments: Array<{ startMs: number; endMs: number }> = [];
 const bargeIns: Array<{ decisionMs: number; stopSentMs: number; onsetMs: number; perfMs: number }> = [];
 let callerAudioSamples = 0;
 
-/** A stand-in engine: answers the first turn with 4 s of a 300 Hz tone, aborts on barge-in. */
+let agentVoice: Int16Array;
+
+/** A stand-in engine: answers the first turn with ~4 s of espeak speech, aborts on barge-in. */
 const engineFactory: CallEngineFactory = (ports) => {
   let answered = false;
   let turn: AbortController | undefined;
-  const tone = new Int16Array(1600).map((_, i) => Math.round(6000 * Math.sin((2 * Math.PI * 300 * i) / 16000)));
   return {
     start: async () => {},
     pushCallerAudio: (pcm) => (callerAudioSamples += pcm.length),
@@ -32,7 +34,9 @@ const engineFactory: CallEngineFactory = (ports) => {
         const ctl = new AbortController();
         turn = ctl;
         void (async () => {
-          for (let i = 0; i < 40; i++) await ports.outbound.write(tone, { turnId: 'answer-1', segmentId: 1 }, ctl.signal);
+          for (let i = 0; i + 1600 <= agentVoice.length && i < 40 * 1600; i += 1600) {
+            await ports.outbound.write(agentVoice.subarray(i, i + 1600), { turnId: 'answer-1', segmentId: 1 }, ctl.signal);
+          }
           await ports.outbound.endSegment({ turnId: 'answer-1', segmentId: 1 }, ctl.signal);
         })().catch(() => {});
       }
@@ -43,7 +47,8 @@ const engineFactory: CallEngineFactory = (ports) => {
 };
 
 beforeAll(async () => {
-  fixture = buildFixture([1000, 'Hello, I would like to report a broken laptop.', 1300, 'Wait, I have another question about my account.', 1500]);
+  fixture = buildFixture([1000, 'Hello, I would like to report a broken laptop.', 2800, 'Wait, I have another question about my account.', 1500]);
+  agentVoice = speak('I am sorry to hear that. Could you tell me the model of the laptop, when it stopped working, and whether it shows any light at all, please?');
   h = await startHarness(
     {},
     {
