@@ -52,7 +52,7 @@ describe('echo-aware barge-in', () => {
     const client = await MediaClient.connect(h.mediaUrl('acs'));
     // The handset: plays received agent audio in real time, and its microphone picks it up again.
     const playing: Int16Array[] = [];
-    let played = new Int16Array(0);
+    let played: Int16Array = new Int16Array(0);
     const echoLine = new Int16Array(320 * 6); // 120 ms acoustic + network delay
     client.waitFor((m) => {
       if (m.text?.startsWith('{"kind":"audioData"')) {
