@@ -19,12 +19,15 @@ export interface BenchChild {
 }
 
 /**
- * Spawns `node --import tsx <entry>` with `env` added, output appended to `logFile`.
+ * Spawns `node --import tsx <entry>` with `env` added, output appended to `logFile`. Extra Node
+ * flags for the children (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the gateway under
+ * load) come from `BENCH_CHILD_NODE_FLAGS`, read here because this is the bench's entry side.
  * @throws when the child fails to start or is not ready within `readyTimeoutMs`.
  */
 export async function startChild(name: string, entry: string, env: Record<string, string>, logFile: string, readyTimeoutMs = 60_000): Promise<BenchChild> {
   const log = openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const flags = (process.env.BENCH_CHILD_NODE_FLAGS ?? '').split(/\s+/).filter((f) => f !== '');
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', entry], {
     stdio: ['ignore', log, log, 'ipc'],
     env: { ...process.env, ...env },
   });

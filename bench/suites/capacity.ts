@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- capacity [--steps 25,50,100,150,200,250,300] [--step-seconds S] [--json FILE]`
+ * `npm run bench -- capacity [--steps 10,25,50,…] [--step-seconds S] [--dsp-workers N] [--json FILE]`
  *
  * Ramps concurrent calls step by step on one running stack until frames miss their deadline
  * (more than 0.1 % of a step's frames late, from the gateway's `call_frames_late_total`) or the
@@ -46,7 +46,7 @@ interface Step {
 
 export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   const started = performance.now();
-  const steps = stringFlag(args, 'steps', '25,50,100,150,200,250,300,400')
+  const steps = stringFlag(args, 'steps', '10,25,50,75,100,150,200,300,400')
     .split(',')
     .map((s) => Number(s.trim()));
   if (steps.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--steps expects a comma-separated list of positive integers');
@@ -56,7 +56,14 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   const { floorMs } = latencyFloor(timing, BENCH_REPLY);
   const outDir = resultsDir();
   const voices = await loadCallerVoices(started);
-  const stack = await startStack({ timing, reply: BENCH_REPLY, speculative: false, logDir: join(outDir, 'logs', 'capacity') });
+  const dspWorkers = args.flags.get('dsp-workers');
+  const stack = await startStack({
+    timing,
+    reply: BENCH_REPLY,
+    speculative: false,
+    logDir: join(outDir, 'logs', 'capacity'),
+    ...(dspWorkers !== undefined ? { config: { gateway: { dsp_workers: Number(dspWorkers) } } } : {}),
+  });
   progress(started, `stack up: gateway pid ${stack.gateway.pid}; steps ${steps.join(', ')} × ${stepSeconds} s`);
   const results: Step[] = [];
   let idleRssMb = Number.NaN;
@@ -115,6 +122,7 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   const result = {
     suite: 'capacity',
     step_seconds: stepSeconds,
+    dsp_workers: dspWorkers === undefined ? 'default (gateway.dsp_workers)' : Number(dspWorkers),
     max_calls_held: top?.calls ?? 0,
     calls_per_core: round(100 / cpuPerCall, 0),
     cpu_per_call_pct: round(cpuPerCall, 3),
