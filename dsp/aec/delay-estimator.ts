@@ -83,7 +83,7 @@ export class DelayEstimator {
   private bestCorr = 0;
   private lockedDelay = -1;
   private lockedCorr = 0;
-  private updates = 0;
+  private confirmed = 0;
 
   constructor(options: DelayEstimatorOptions) {
     this.blockSamples = options.blockSamples;
@@ -133,6 +133,11 @@ export class DelayEstimator {
     return this.lockedCorr;
   }
 
+  /** Counts the lags confirmed so far: changes whenever a new lag (or the same after a loss) is confirmed. */
+  get confirmations(): number {
+    return this.confirmed;
+  }
+
   /** Best lag (samples) of the latest update, even if not yet confirmed; −1 if none. */
   get candidateDelaySamples(): number {
     return this.bestLag < 0 ? -1 : this.lagToSamples(this.bestLag);
@@ -163,7 +168,7 @@ export class DelayEstimator {
     this.bestCorr = 0;
     this.lockedDelay = -1;
     this.lockedCorr = 0;
-    this.updates = 0;
+    this.confirmed = 0;
   }
 
   /**
@@ -195,7 +200,6 @@ export class DelayEstimator {
     // near end (the caller alone, or noise) only dilutes every lag alike.
     if (this.blockIndex - this.lastFarActive > this.maxLag) return;
     this.accumulate(nearE);
-    this.updates++;
     this.pickPeak();
   }
 
@@ -253,6 +257,7 @@ export class DelayEstimator {
       this.candidate = best;
       this.candidateCount = 1;
     }
+    if (this.candidateCount === this.stableBlocks) this.confirmed++;
     if (this.candidateCount >= this.stableBlocks) {
       this.lockedDelay = this.lagToSamples(best);
       this.lockedCorr = bestCorr;

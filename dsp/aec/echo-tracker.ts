@@ -10,14 +10,15 @@ const OUTPUT_MEMORY_BLOCKS = 100;
 // Converged when the linear filter removes 10 dB of echo; lost again below 5 dB (hysteresis).
 const CONVERGED_DB = 10;
 const LOST_DB = 5;
-// Double talk when the error exceeds the predicted residual echo plus noise by 9 dB (on far-end
-// speech alone the ratio stays under 9 dB in 99 % of blocks).
-const DOUBLE_TALK_RATIO = 8;
+// Double talk when bins that look like near-end speech (suppressor's evidence) carry 30 % of the
+// error's power: a lone noise bin or a burst of residual echo does not.
+const SPEECH_SHARE = 0.3;
 // Double-talk decisions are held for 50 ms: speech does not stop between two 10 ms blocks.
 const HANG_BLOCKS = 5;
-// "Double talk" lasting 2 s while converged is an echo path change: a caller who talks over the
-// agent stops it within a few hundred ms (barge-in).
-const MAX_DOUBLE_TALK_BLOCKS = 200;
+// "Double talk" in more than 90 % of the echo blocks of the last ≈ 2 s (leaky average) is an echo
+// path change rather than a caller: a caller who talks over the agent stops it (barge-in).
+const DUTY_RATE = 1 / 200;
+const DUTY_PATH_CHANGE = 0.9;
 // Without any echo found after 5 s of far-end speech, there is no echo to predict.
 const NO_ECHO_BLOCKS = 500;
 
@@ -39,7 +40,7 @@ export class EchoTracker {
   private everConverged = false;
   private dt = false;
   private hang = 0;
-  private dtRun = 0;
+  private dtDuty = 0;
   private farBlocks = 0;
   private isFarActive = false;
   private delaySamples = -1;
@@ -83,14 +84,14 @@ export class EchoTracker {
     return this.everConverged && !this.isConverged;
   }
 
-  /** Output ERLE, dB. */
+  /** Output ERLE, dB (NaN before any far-end-only block). */
   get erleDb(): number {
-    return this.outD > 0 && this.outO > 0 ? 10 * Math.log10(this.outD / this.outO) : 0;
+    return this.outD > 0 && this.outO > 0 ? 10 * Math.log10(this.outD / this.outO) : Number.NaN;
   }
 
-  /** Linear-filter ERLE, dB. */
+  /** Linear-filter ERLE, dB (NaN before any far-end-only block). */
   get linearErleDb(): number {
-    return this.linD > 0 && this.linE > 0 ? 10 * Math.log10(this.linD / this.linE) : 0;
+    return this.linD > 0 && this.linE > 0 ? 10 * Math.log10(this.linD / this.linE) : Number.NaN;
   }
 
   /** Reported delay, ms, or −1. */
@@ -107,43 +108,36 @@ export class EchoTracker {
   reset(): void {
     this.linD = this.linE = this.outD = this.outO = 0;
     this.isConverged = this.everConverged = this.dt = this.isFarActive = false;
-    this.hang = this.dtRun = this.farBlocks = 0;
+    this.hang = this.dtDuty = this.farBlocks = 0;
     this.delaySamples = -1;
     this.accOut = this.accEcho = this.accPred = 0;
     this.frameOutput = this.frameEcho = this.framePrediction = 0;
   }
 
-  /** The filters were cleared: whatever was learned about the echo path is gone. */
-  filtersRestarted(): void {
+  /** The echo path changed: the filter no longer models it (and may be realigned). */
+  pathChanged(): void {
     this.isConverged = false;
+    this.dtDuty = 0;
+    this.dt = false;
+    this.hang = 0;
     this.linD = this.linE = 0;
   }
 
   /**
-   * Double-talk decision for this block. Converged: the suppressor's error power against its
-   * residual-echo-plus-noise prediction. Not yet: the near end louder than any far-end block that
-   * can still echo (an echo path never amplifies).
+   * Double-talk decision for this block. Converged: the share of the error's power in bins that
+   * look like near-end speech (well above the residual echo model and the echo estimate). Not yet: the near end louder than any far-end block that
+   * can still echo (an echo path never amplifies). Persistent "double talk" is taken for an echo
+   * path change.
    */
-  detectDoubleTalk(farActive: boolean, errorSum: number, predictedSum: number, nearMs: number, farMaxMs: number): void {
+  detectDoubleTalk(echoExpected: boolean, errorSum: number, speechSum: number, nearMs: number, farMaxMs: number): void {
     let raw = false;
-    if (farActive) {
-      raw = this.isConverged ? errorSum > DOUBLE_TALK_RATIO * predictedSum + 1e-12 : nearMs > farMaxMs;
-    }
-    if (raw) {
-      this.hang = HANG_BLOCKS;
-      this.dtRun++;
-    } else if (this.hang > 0) {
-      this.hang--;
-    } else {
-      this.dtRun = 0;
-    }
+    if (echoExpected) raw = this.isConverged ? speechSum > SPEECH_SHARE * errorSum && errorSum > 0 : nearMs > farMaxMs;
+    if (raw) this.hang = HANG_BLOCKS;
+    else if (this.hang > 0) this.hang--;
     this.dt = this.hang > 0;
-    if (this.dtRun > MAX_DOUBLE_TALK_BLOCKS && this.isConverged) {
-      this.isConverged = false;
-      this.dtRun = 0;
-      this.dt = false;
-      this.hang = 0;
-    }
+    if (!echoExpected || !this.isConverged) return;
+    this.dtDuty += DUTY_RATE * ((this.dt ? 1 : 0) - this.dtDuty);
+    if (this.dtDuty > DUTY_PATH_CHANGE) this.pathChanged();
   }
 
   /** Starts a frame's energy sums. */

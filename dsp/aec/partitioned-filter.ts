@@ -15,7 +15,7 @@ export interface SpectrumHistory {
  * One set of partition weights W_k(f) with the filtering, gradient and constraint kernels.
  *
  * @example
- * PartitionedFilter.filterPair(fg, bg, history, slots, active, fgRe, fgIm, bgRe, bgIm);
+ * PartitionedFilter.filterPair(fg, bg, history, slots, active, fgLive, bgLive, fgRe, fgIm, bgRe, bgIm);
  * bg.adapt(history, slots, active, eRe, eIm, mu, prop);
  */
 export class PartitionedFilter {
@@ -77,9 +77,10 @@ export class PartitionedFilter {
   }
 
   /**
-   * Echo estimate spectra Y(f) = Σ_k W_k(f)·X_{slot[k]}(f) of two filters of the same shape, in one pass
-   * (each spectrum is read once for both: the pass is memory-bound). Partitions whose `active`
-   * flag is 0 hold a silent far-end block and are skipped.
+   * Echo estimate spectra Y(f) = Σ_k W_k(f)·X_{slot[k]}(f) of two filters of the same shape, in one
+   * pass where both need a partition (each far spectrum is then read once for both: the pass is
+   * memory-bound). Partitions whose `active` flag is 0 hold a silent far-end block; partitions a
+   * filter does not flag in its `live` array have negligible weights: both are skipped.
    */
   static filterPair(
     a: PartitionedFilter,
@@ -87,39 +88,41 @@ export class PartitionedFilter {
     history: SpectrumHistory,
     slots: Int32Array,
     active: Uint8Array,
+    aLive: Uint8Array,
+    bLive: Uint8Array,
     aRe: Float64Array,
     aIm: Float64Array,
     bRe: Float64Array,
     bIm: Float64Array,
   ): void {
     const K = a.bins;
-    const awr = a.re;
-    const awi = a.im;
-    const bwr = b.re;
-    const bwi = b.im;
-    const hr = history.re;
-    const hi = history.im;
     aRe.fill(0, 0, K);
     aIm.fill(0, 0, K);
     bRe.fill(0, 0, K);
     bIm.fill(0, 0, K);
     for (let k = 0; k < a.partitions; k++) {
-      // Silent far-end blocks (TTS pauses) contribute nothing: skip them.
       if (active[k] === 0) continue;
-      const xb = slots[k]! * K;
-      const wb = k * K;
-      for (let f = 0; f < K; f++) {
-        const xr = hr[xb + f]!;
-        const xi = hi[xb + f]!;
-        const ar = awr[wb + f]!;
-        const ai = awi[wb + f]!;
-        const br = bwr[wb + f]!;
-        const bi = bwi[wb + f]!;
-        aRe[f] = aRe[f]! + ar * xr - ai * xi;
-        aIm[f] = aIm[f]! + ar * xi + ai * xr;
-        bRe[f] = bRe[f]! + br * xr - bi * xi;
-        bIm[f] = bIm[f]! + br * xi + bi * xr;
-      }
+      const useA = aLive[k] !== 0;
+      const useB = bLive[k] !== 0;
+      if (useA && useB) pairPartition(a, b, history, slots[k]! * K, k * K, K, aRe, aIm, bRe, bIm);
+      else if (useA) a.accumulate(history, slots[k]! * K, k * K, aRe, aIm);
+      else if (useB) b.accumulate(history, slots[k]! * K, k * K, bRe, bIm);
+    }
+  }
+
+  /** Y += W_k·X for one partition (weights at `wb`, spectrum at `xb`). */
+  private accumulate(history: SpectrumHistory, xb: number, wb: number, outRe: Float64Array, outIm: Float64Array): void {
+    const wr = this.re;
+    const wi = this.im;
+    const hr = history.re;
+    const hi = history.im;
+    for (let f = 0; f < this.bins; f++) {
+      const ar = wr[wb + f]!;
+      const ai = wi[wb + f]!;
+      const xr = hr[xb + f]!;
+      const xi = hi[xb + f]!;
+      outRe[f] = outRe[f]! + ar * xr - ai * xi;
+      outIm[f] = outIm[f]! + ar * xi + ai * xr;
     }
   }
 
@@ -186,5 +189,38 @@ export class PartitionedFilter {
       if (s > out[best]!) best = k;
     }
     return best;
+  }
+}
+
+/** {@link PartitionedFilter.filterPair}'s fused kernel for one partition. */
+function pairPartition(
+  a: PartitionedFilter,
+  b: PartitionedFilter,
+  history: SpectrumHistory,
+  xb: number,
+  wb: number,
+  K: number,
+  aRe: Float64Array,
+  aIm: Float64Array,
+  bRe: Float64Array,
+  bIm: Float64Array,
+): void {
+  const awr = a.re;
+  const awi = a.im;
+  const bwr = b.re;
+  const bwi = b.im;
+  const hr = history.re;
+  const hi = history.im;
+  for (let f = 0; f < K; f++) {
+    const xr = hr[xb + f]!;
+    const xi = hi[xb + f]!;
+    const ar = awr[wb + f]!;
+    const ai = awi[wb + f]!;
+    const br = bwr[wb + f]!;
+    const bi = bwi[wb + f]!;
+    aRe[f] = aRe[f]! + ar * xr - ai * xi;
+    aIm[f] = aIm[f]! + ar * xi + ai * xr;
+    bRe[f] = bRe[f]! + br * xr - bi * xi;
+    bIm[f] = bIm[f]! + br * xi + bi * xr;
   }
 }

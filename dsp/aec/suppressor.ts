@@ -19,10 +19,19 @@ export interface SuppressorMode {
   readonly learn: boolean;
 }
 
-// Over-subtraction of the residual echo estimate (power): 2 = 3 dB safety for its variance.
-const OVERSUB_SINGLE_TALK = 2;
-// In double talk, protect the near-end speech: subtract the estimate as is.
-const OVERSUB_DOUBLE_TALK = 1;
+// Gain rule: per bin, the ratio of the error's power to the interference expected in it (residual
+// echo + background noise) decides. At or under LOW the bin is taken for interference and set to
+// the floor; at or over HIGH it is near-end speech and passes untouched; in between the gain (dB)
+// rises linearly with the ratio (dB). The output feeds a VAD and a recogniser, not a listener: noise
+// that comes and goes with the agent's speech harms neither, and nothing but the caller may pass
+// while the agent talks.
+// Echo only: 6 dB … 12 dB. A single periodogram bin of interference exceeds its mean by 6 dB in
+// 2 % of the bins and by 12 dB almost never.
+const LOW_SINGLE_TALK = 4;
+const HIGH_SINGLE_TALK = 16;
+// Double talk: 0 dB … 6 dB, so that the caller's weaker bins survive too.
+const LOW_DOUBLE_TALK = 1;
+const HIGH_DOUBLE_TALK = 4;
 // Gain floors: −40 dB when only echo is expected, −20 dB when the caller talks too (keeps the
 // caller's speech natural in bins the echo dominates).
 const FLOOR_SINGLE_TALK = 0.01;
@@ -30,12 +39,27 @@ const FLOOR_DOUBLE_TALK = 0.1;
 // Residual ratio smoothing (≈ 200 ms) and its bounds: −40 dB … 0 dB of the echo estimate.
 const RATIO_RATE = 0.05;
 const RATIO_MIN = 1e-4;
+// The minimum of a smoothed periodogram sits ≈ 2 dB under its mean: ×1.6 corrects the noise floor.
+const NOISE_BIAS = 1.6;
+// A bin is evidence of near-end speech 9 dB above the residual model and 3 dB above the echo estimate.
+const SPEECH_OVER_RESIDUAL = 8;
+const SPEECH_OVER_ECHO = 2;
+// Speech spreads over several bins (harmonics, formants); one or two loud bins are residual echo.
+const SPEECH_MIN_BINS = 5;
+// Echo only: the interference includes half the echo estimate, so that a bin the filter gets
+// momentarily wrong (residual as loud as the echo) is still taken for echo.
+const ECHO_SHARE_SINGLE_TALK = 0.5;
+// Coherence smoothing per block (≈ 40 ms) and the coherence above which a bin is not speech.
+const COH_RATE = 0.25;
+const COH_SPEECH = 0.3;
+// The coherent part of the error (coherence × error power) counts as echo, weighted by this.
+const COH_ECHO = 1;
 
 /**
  * Per-bin spectral gain on the canceller's error signal, with its own low-delay WOLA.
  *
  * @example
- * sup.analyze(errorBlock, echoEstimatePower);
+ * sup.analyze(errorBlock, echoEstimateBlock);
  * sup.apply({ farActive, doubleTalk, learn }, outBlock);
  */
 export class ResidualEchoSuppressor {
@@ -45,7 +69,7 @@ export class ResidualEchoSuppressor {
   readonly analysisCentre: number;
   /** After {@link analyze}: |E(f)|² of the windowed error. */
   readonly errorPower: Float64Array;
-  /** After {@link analyze}: echo estimate power per bin, as given. */
+  /** After {@link analyze}: |Y(f)|² of the windowed echo estimate. */
   readonly echoPower: Float64Array;
   /** After {@link analyze}: residual echo power estimate R(f). */
   readonly residual: Float64Array;
@@ -62,6 +86,7 @@ export class ResidualEchoSuppressor {
   private readonly productWindow: Float64Array;
   private readonly frame: Float64Array;
   private readonly eHist: Float64Array;
+  private readonly yHist: Float64Array;
   private readonly pHist: Float64Array;
   private readonly eRe: Float64Array;
   private readonly eIm: Float64Array;
@@ -71,20 +96,37 @@ export class ResidualEchoSuppressor {
   private readonly probeCarry: Float64Array;
   private readonly smoothE: Float64Array;
   private readonly smoothPower: Float64Array;
+  // Short-term cross- and auto-spectra of the error and the echo estimate, and their coherence.
+  private readonly seyRe: Float64Array;
+  private readonly seyIm: Float64Array;
+  private readonly see: Float64Array;
+  private readonly syy: Float64Array;
+  /** After {@link analyze}: magnitude-squared coherence of error and echo estimate (0…1). */
+  readonly coherence: Float64Array;
   private readonly smoothY: Float64Array;
   private readonly ratio: Float64Array;
   private errSum = 0;
+  private ySum = 0;
+  private speechSum = 0;
   private resSum = 0;
   private nSum = 0;
   private outEchoFraction = 0;
 
-  constructor(blockSamples: number, fft: RealFft) {
+  // Bins that may count as speech evidence: 200 Hz … 0.45·fs (DC and the lowest bins carry hum and
+  // the noise's low end, whose single-bin periodogram swings far more than the others').
+  private readonly evidenceFrom: number;
+  private readonly evidenceTo: number;
+
+  constructor(blockSamples: number, sampleRateHz: number, fft: RealFft) {
     const B = blockSamples;
     this.B = B;
     this.N = 2 * B;
     this.K = B + 1;
     if (fft.size !== this.N) throw new RangeError('suppressor FFT must be twice the block');
     this.fft = fft;
+    const hzPerBin = sampleRateHz / this.N;
+    this.evidenceFrom = Math.ceil(200 / hzPerBin);
+    this.evidenceTo = Math.floor((0.45 * sampleRateHz) / hzPerBin);
     const d = Math.max(4, Math.round(B / 4));
     this.latencySamples = d;
     this.analysisWindow = new Float64Array(this.N);
@@ -113,6 +155,7 @@ export class ResidualEchoSuppressor {
     }
     this.frame = new Float64Array(this.N);
     this.eHist = new Float64Array(this.N);
+    this.yHist = new Float64Array(this.N);
     this.pHist = new Float64Array(this.N);
     this.eRe = new Float64Array(this.K);
     this.eIm = new Float64Array(this.K);
@@ -127,6 +170,11 @@ export class ResidualEchoSuppressor {
     this.gain = new Float64Array(this.K).fill(1);
     this.smoothE = new Float64Array(this.K);
     this.smoothPower = new Float64Array(this.K);
+    this.seyRe = new Float64Array(this.K);
+    this.seyIm = new Float64Array(this.K);
+    this.see = new Float64Array(this.K);
+    this.syy = new Float64Array(this.K);
+    this.coherence = new Float64Array(this.K);
     this.smoothY = new Float64Array(this.K);
     this.ratio = new Float64Array(this.K).fill(1);
   }
@@ -134,6 +182,16 @@ export class ResidualEchoSuppressor {
   /** Σ|E(f)|² of the last analysed block. */
   get errorSum(): number {
     return this.errSum;
+  }
+
+  /** Error power of the last block's bins that look like near-end speech (see {@link analyze}). */
+  get nearSpeechSum(): number {
+    return this.speechSum;
+  }
+
+  /** Σ|Y(f)|² of the last analysed block. */
+  get echoSum(): number {
+    return this.ySum;
   }
 
   /** ΣR(f) of the last analysed block. */
@@ -154,11 +212,17 @@ export class ResidualEchoSuppressor {
   /** Back to the initial state. */
   reset(): void {
     this.eHist.fill(0);
+    this.yHist.fill(0);
     this.pHist.fill(0);
     this.carry.fill(0);
     this.probeCarry.fill(0);
     this.noise.fill(0);
     this.smoothPower.fill(0);
+    this.seyRe.fill(0);
+    this.seyIm.fill(0);
+    this.see.fill(0);
+    this.syy.fill(0);
+    this.coherence.fill(0);
     this.gain.fill(1);
     this.smoothE.fill(0);
     this.smoothY.fill(0);
@@ -170,37 +234,71 @@ export class ResidualEchoSuppressor {
   }
 
   /**
-   * Windowed spectrum of the newest error block (B samples) and the residual echo estimate from
-   * the echo estimate's power spectrum (any consistent scale: the residual ratio is learned on it).
+   * Windowed spectra of the newest error and echo-estimate blocks (B samples each, same analysis
+   * window: the residual echo model R = ratio·|Y|² needs E and Y on the same time support), the
+   * residual echo estimate and the noise floor.
    */
-  analyze(e: Float64Array, echoPower: Float64Array): void {
+  analyze(e: Float64Array, y: Float64Array): void {
     const { B, N, K } = this;
     this.eHist.copyWithin(0, B, N);
-    for (let i = 0; i < B; i++) this.eHist[B + i] = e[i]!;
+    this.yHist.copyWithin(0, B, N);
+    for (let i = 0; i < B; i++) {
+      this.eHist[B + i] = e[i]!;
+      this.yHist[B + i] = y[i]!;
+    }
     this.spectrum(this.eHist, this.eRe, this.eIm);
+    this.spectrum(this.yHist, this.yRe, this.yIm);
     let es = 0;
     let rs = 0;
     let ns = 0;
+    let ys = 0;
+    let ss = 0;
+    let sb = 0;
     for (let f = 0; f < K; f++) {
       const pe = this.eRe[f]! * this.eRe[f]! + this.eIm[f]! * this.eIm[f]!;
-      const py = echoPower[f]!;
+      const py = this.yRe[f]! * this.yRe[f]! + this.yIm[f]! * this.yIm[f]!;
       this.errorPower[f] = pe;
       this.echoPower[f] = py;
+      // Coherence of E and Y over ≈ 30 ms: residual echo is a (slowly changing) linear function of
+      // the echo estimate, the caller's speech is not.
+      const er = this.eRe[f]!;
+      const ei = this.eIm[f]!;
+      const yr = this.yRe[f]!;
+      const yi = this.yIm[f]!;
+      const cr = this.seyRe[f]! + COH_RATE * (er * yr + ei * yi - this.seyRe[f]!);
+      const ci = this.seyIm[f]! + COH_RATE * (ei * yr - er * yi - this.seyIm[f]!);
+      const sE = this.see[f]! + COH_RATE * (pe - this.see[f]!);
+      const sY = this.syy[f]! + COH_RATE * (py - this.syy[f]!);
+      this.seyRe[f] = cr;
+      this.seyIm[f] = ci;
+      this.see[f] = sE;
+      this.syy[f] = sY;
+      const coh = (cr * cr + ci * ci) / (sE * sY + 1e-30);
+      this.coherence[f] = coh;
       const r = this.ratio[f]! * py;
       this.residual[f] = r;
-      // Noise floor: minimum of the ≈ 100 ms smoothed power, creeping up ≈ 2 dB/s; the minimum of
-      // a smoothed periodogram sits ≈ 2 dB under its mean, hence the 1.6 correction.
+      // Noise floor: minimum of the ≈ 100 ms smoothed power, creeping up ≈ 2 dB/s.
       const sp = this.smoothPower[f]! + 0.1 * (pe - this.smoothPower[f]!);
       this.smoothPower[f] = sp;
       const n = this.noise[f]!;
       this.noise[f] = sp < n || n === 0 ? sp : n * 1.005;
+      const nb = NOISE_BIAS * this.noise[f]!;
       es += pe;
       rs += r;
-      ns += 1.6 * this.noise[f]!;
+      ys += py;
+      ns += nb;
+      // Near-end speech evidence: well above the residual model and above the echo estimate itself
+      // (where the filter is momentarily wrong, the residual can reach the echo, not exceed it).
+      if (f >= this.evidenceFrom && f < this.evidenceTo && coh < COH_SPEECH && pe > SPEECH_OVER_RESIDUAL * (r + nb) && pe > SPEECH_OVER_ECHO * (py + nb)) {
+        ss += pe;
+        sb++;
+      }
     }
     this.errSum = es;
     this.resSum = rs;
     this.nSum = ns;
+    this.ySum = ys;
+    this.speechSum = sb >= SPEECH_MIN_BINS ? ss : 0;
   }
 
   /**
@@ -210,6 +308,7 @@ export class ResidualEchoSuppressor {
   bypass(e: Float64Array, out: Float64Array, offset: number): void {
     const { B, N } = this;
     this.eHist.copyWithin(0, B, N);
+    this.yHist.fill(0);
     for (let i = 0; i < B; i++) this.eHist[B + i] = e[i]!;
     this.passThrough(this.eHist, this.carry, out, offset);
     this.gain.fill(1);
@@ -242,17 +341,30 @@ export class ResidualEchoSuppressor {
   /** Gains for this block, residual statistics, and B output samples into `out` at `offset`. */
   apply(mode: SuppressorMode, out: Float64Array, offset: number): void {
     const K = this.K;
-    if (mode.learn && mode.farActive && !mode.doubleTalk) this.learnRatio();
-    const over = mode.doubleTalk ? OVERSUB_DOUBLE_TALK : OVERSUB_SINGLE_TALK;
-    const floor = mode.doubleTalk ? FLOOR_DOUBLE_TALK : FLOOR_SINGLE_TALK;
-    const floor2 = floor * floor;
+    if (!mode.farActive) {
+      // No echo can be present: leave the signal untouched.
+      this.gain.fill(1);
+      this.outEchoFraction = 0;
+      this.synthesize(this.eRe, this.eIm, this.carry, out, offset);
+      return;
+    }
+    if (mode.learn && !mode.doubleTalk) this.learnRatio();
+    const dt = mode.doubleTalk;
+    const low = dt ? LOW_DOUBLE_TALK : LOW_SINGLE_TALK;
+    const floor = dt ? FLOOR_DOUBLE_TALK : FLOOR_SINGLE_TALK;
+    // g(dB) = floor(dB)·(1 − t), t = log(ratio/low)/log(high/low): as a power of the floor.
+    const invSpan = 1 / Math.log((dt ? HIGH_DOUBLE_TALK : HIGH_SINGLE_TALK) / low);
     let num = 0;
     let den = 0;
     for (let f = 0; f < K; f++) {
       const pe = this.errorPower[f]! + 1e-20;
-      const g2 = Math.max(floor2, 1 - (over * this.residual[f]!) / pe);
-      const g = g2 >= 1 ? 1 : Math.sqrt(g2);
+      const coherent = COH_ECHO * this.coherence[f]! * pe;
+      const echo = dt ? Math.max(this.residual[f]!, coherent) : Math.max(this.residual[f]!, coherent, ECHO_SHARE_SINGLE_TALK * this.echoPower[f]!);
+      const interference = echo + NOISE_BIAS * this.noise[f]! + 1e-20;
+      const t = Math.log(pe / (low * interference)) * invSpan;
+      const g = t <= 0 ? floor : t >= 1 ? 1 : Math.pow(floor, 1 - t);
       this.gain[f] = g;
+      const g2 = g * g;
       num += g2 * this.residual[f]!;
       den += g2 * pe;
     }

@@ -1,0 +1,452 @@
+/**
+ * The linear part of the echo canceller: the far-end spectra history (covering the whole delay
+ * range), the bulk-delay alignment into it, and a two-path partitioned block adaptive filter
+ * (background adapts, foreground produces the output) with its step control.
+ */
+import type { RealFft } from './fft.ts';
+import { PartitionedFilter, type SpectrumHistory } from './partitioned-filter.ts';
+import { StepControl, type StepInputs } from './step-control.ts';
+import { PathDecision, PathSelector } from './two-path.ts';
+
+/** Below −100 dBFS (mean square) a far-end block is digital silence: no transform, no echo. */
+export const FAR_IDLE_MS = 1e-10;
+// Foreground diverged (output louder than its input) for this many blocks: start over.
+const DIVERGED_BLOCKS = 50;
+// Partitions whose weights are 50 dB under the strongest one are not worth filtering with.
+const LIVE_RATIO = 1e-5;
+
+/**
+ * Two-path partitioned filter over an aligned window of the far-end history.
+ *
+ * @example
+ * epf.pushFar(farBlock);
+ * epf.align(offsetBlocks);
+ * epf.adaptPending();
+ * epf.filter(nearBlock); // epf.ef / epf.yf: output error and echo estimate
+ * epf.prepareStep(freeze);
+ */
+export class EchoPathFilter {
+  /** Partitions (filter length / B). */
+  readonly partitions: number;
+  /** Far-end block energies (mean square), by history slot. */
+  readonly farEnergy: Float64Array;
+  /** Power spectrum of the newest far-end frame. */
+  readonly farPow: Float64Array;
+  /** Foreground echo estimate and error (= output of the linear canceller), B samples. */
+  readonly yf: Float64Array;
+  readonly ef: Float64Array;
+  /** Power spectrum of the foreground's (circular) echo estimate. */
+  readonly fgPow: Float64Array;
+  private readonly B: number;
+  private readonly K: number;
+  private readonly H: number;
+  private readonly fft: RealFft;
+  private readonly history: SpectrumHistory;
+  private readonly fg: PartitionedFilter;
+  private readonly bg: PartitionedFilter;
+  private readonly selector = new PathSelector();
+  private readonly step: StepControl;
+  private readonly slots: Int32Array;
+  private readonly prevSlots: Int32Array;
+  private readonly active: Uint8Array;
+  private readonly prevActive: Uint8Array;
+  private readonly fgLive: Uint8Array;
+  private readonly bgLive: Uint8Array;
+  private readonly prop: Float64Array;
+  private readonly partEnergy: Float64Array;
+  private readonly mu: Float64Array;
+  private readonly spanPow: Float64Array;
+  private readonly pxx: Float64Array;
+  private readonly frame: Float64Array;
+  private readonly farPrev: Float64Array;
+  private readonly near: Float64Array;
+  private readonly fRe: Float64Array;
+  private readonly fIm: Float64Array;
+  private readonly bRe: Float64Array;
+  private readonly bIm: Float64Array;
+  private readonly ebRe: Float64Array;
+  private readonly ebIm: Float64Array;
+  private readonly errPow: Float64Array;
+  private readonly echoPow: Float64Array;
+  private readonly yb: Float64Array;
+  private readonly eb: Float64Array;
+  private readonly ramp: Float64Array;
+  private readonly stepIn: StepInputs;
+  private head = 0;
+  private offsetBlocks = 0;
+  private pending = false;
+  private constrainCursor = 0;
+  private divergedRun = 0;
+  private spanFresh = 0;
+  private spanLeaving = 0;
+  private blocks = 0;
+  private restarts = 0;
+
+  constructor(blockSamples: number, partitions: number, historySlots: number, sampleRateHz: number, fft: RealFft) {
+    const B = blockSamples;
+    const K = B + 1;
+    const P = partitions;
+    this.B = B;
+    this.K = K;
+    this.H = historySlots;
+    this.partitions = P;
+    this.fft = fft;
+    this.history = { re: new Float32Array(historySlots * K), im: new Float32Array(historySlots * K) };
+    this.farEnergy = new Float64Array(historySlots);
+    this.fg = new PartitionedFilter(P, K);
+    this.bg = new PartitionedFilter(P, K);
+    this.step = new StepControl(K, P, B, sampleRateHz);
+    this.slots = new Int32Array(P);
+    this.prevSlots = new Int32Array(P);
+    this.active = new Uint8Array(P);
+    this.prevActive = new Uint8Array(P);
+    this.fgLive = new Uint8Array(P);
+    this.bgLive = new Uint8Array(P);
+    this.prop = new Float64Array(P).fill(0.99 / P);
+    this.partEnergy = new Float64Array(P);
+    const vec = (n: number) => new Float64Array(n);
+    this.mu = vec(K);
+    this.spanPow = vec(K);
+    this.pxx = vec(K);
+    this.farPow = vec(K);
+    this.fgPow = vec(K);
+    this.fRe = vec(K);
+    this.fIm = vec(K);
+    this.bRe = vec(K);
+    this.bIm = vec(K);
+    this.ebRe = vec(K);
+    this.ebIm = vec(K);
+    this.errPow = vec(K);
+    this.echoPow = vec(K);
+    this.frame = vec(2 * B);
+    this.farPrev = vec(B);
+    this.near = vec(B);
+    this.yf = vec(B);
+    this.ef = vec(B);
+    this.yb = vec(B);
+    this.eb = vec(B);
+    this.ramp = vec(B);
+    for (let i = 0; i < B; i++) this.ramp[i] = 0.5 - 0.5 * Math.cos((Math.PI * (i + 0.5)) / B);
+    this.stepIn = { errorPower: this.errPow, echoPower: this.echoPow, farPower: this.pxx, see: 0, syy: 0, sey: 0, sxx: 0 };
+  }
+
+  /** Bulk delay of the filter window, blocks. */
+  get offset(): number {
+    return this.offsetBlocks;
+  }
+
+  /** Filter restarts after divergence. */
+  get restartCount(): number {
+    return this.restarts;
+  }
+
+  /** Mean square of the far end at the filter's first tap (the block entering the filter). */
+  get alignedEnergy(): number {
+    return this.farEnergy[this.slots[0]!]!;
+  }
+
+  /** Back to a new call. */
+  reset(): void {
+    this.history.re.fill(0);
+    this.history.im.fill(0);
+    this.farEnergy.fill(0);
+    this.farPrev.fill(0);
+    this.head = 0;
+    this.offsetBlocks = 0;
+    this.blocks = 0;
+    this.restarts = 0;
+    this.restart();
+  }
+
+  /** Forgets the echo path (filters, step state), keeps the far-end history. */
+  restart(): void {
+    this.fg.clear();
+    this.bg.clear();
+    this.fgLive.fill(0);
+    this.bgLive.fill(0);
+    this.selector.reset();
+    this.step.reset();
+    this.prop.fill(0.99 / this.partitions);
+    this.pending = false;
+    this.divergedRun = 0;
+    this.spanFresh = 0;
+  }
+
+  /** Newest far-end block into the history: spectrum, power, energy. Returns whether it is active. */
+  pushFar(far: Float64Array, activeMs: number): boolean {
+    const { B, K } = this;
+    const fr = this.frame;
+    const prev = this.farEnergy[this.head]!;
+    this.head = this.head + 1 === this.H ? 0 : this.head + 1;
+    let fe = 0;
+    for (let i = 0; i < B; i++) {
+      fr[i] = this.farPrev[i]!;
+      const x = far[i]!;
+      fr[B + i] = x;
+      this.farPrev[i] = x;
+      fe += x * x;
+    }
+    fe /= B;
+    this.farEnergy[this.head] = fe;
+    const hb = this.head * K;
+    if (fe < FAR_IDLE_MS && prev < FAR_IDLE_MS) {
+      // Silence (TTS pauses are digital zero): no transform needed.
+      this.history.re.fill(0, hb, hb + K);
+      this.history.im.fill(0, hb, hb + K);
+      this.farPow.fill(0);
+      return false;
+    }
+    this.fft.forward(fr, this.fRe, this.fIm);
+    for (let f = 0; f < K; f++) {
+      const re = this.fRe[f]!;
+      const im = this.fIm[f]!;
+      this.history.re[hb + f] = re;
+      this.history.im[hb + f] = im;
+      this.farPow[f] = re * re + im * im;
+    }
+    return fe > activeMs;
+  }
+
+  /** Loudest far block (mean square) over the filter window, or over the whole history. */
+  farMax(windowOnly: boolean): number {
+    let m = 0;
+    if (windowOnly) {
+      const H = this.H;
+      for (let k = 0; k < this.partitions; k++) m = Math.max(m, this.farEnergy[(this.head - this.offsetBlocks - k + 2 * H) % H]!);
+      return m;
+    }
+    for (let i = 0; i < this.H; i++) m = Math.max(m, this.farEnergy[i]!);
+    return m;
+  }
+
+  /**
+   * Moves the filter window to start `target` blocks back. The weights move along (a refined
+   * estimate of the same path keeps what was learned); a big move also restarts the step control.
+   */
+  align(target: number): void {
+    const by = target - this.offsetBlocks;
+    if (by === 0) return;
+    this.fg.shift(by);
+    this.bg.shift(by);
+    this.offsetBlocks = target;
+    this.spanFresh = 0;
+    this.pending = false;
+    this.selector.reset();
+    this.refreshLive();
+    if (Math.abs(by) > 2) this.step.reset();
+  }
+
+  /** Slots of the filter window for this block and which hold far-end signal. */
+  locate(): void {
+    const H = this.H;
+    for (let k = 0; k < this.partitions; k++) {
+      const slot = (this.head - this.offsetBlocks - k + 2 * H) % H;
+      this.slots[k] = slot;
+      // Silent when it and its predecessor (the 2B frame) are below the idle level.
+      this.active[k] = this.farEnergy[slot]! >= FAR_IDLE_MS || this.farEnergy[slot === 0 ? H - 1 : slot - 1]! >= FAR_IDLE_MS ? 1 : 0;
+    }
+  }
+
+  /** Applies the gradient prepared by the previous block (a priori error, as in MDF). */
+  adaptPending(): void {
+    if (!this.pending) return;
+    this.bg.adapt(this.history, this.prevSlots, this.prevActive, this.ebRe, this.ebIm, this.mu, this.prop);
+    // One partition per block gets its gradient constraint (alternately updated MDF).
+    this.bg.constrain(this.constrainCursor, this.fft, this.frame);
+    this.constrainCursor = this.constrainCursor + 1 === this.partitions ? 0 : this.constrainCursor + 1;
+    this.blocks++;
+    if ((this.blocks & 3) === 0) this.updateProp();
+  }
+
+  /**
+   * Both filters on the near block: foreground output (`ef`, `yf`), background error, two-path
+   * decision, and the inputs of the next step. `near` is B samples.
+   */
+  filter(near: Float64Array): void {
+    const { B, K } = this;
+    for (let i = 0; i < B; i++) this.near[i] = near[i]!;
+    PartitionedFilter.filterPair(this.fg, this.bg, this.history, this.slots, this.active, this.fgLive, this.bgLive, this.fRe, this.fIm, this.bRe, this.bIm);
+    for (let f = 0; f < K; f++) {
+      this.fgPow[f] = this.fRe[f]! * this.fRe[f]! + this.fIm[f]! * this.fIm[f]!;
+      this.echoPow[f] = this.bRe[f]! * this.bRe[f]! + this.bIm[f]! * this.bIm[f]!;
+    }
+    this.toTime(this.fRe, this.fIm, this.yf, this.ef);
+    this.toTime(this.bRe, this.bIm, this.yb, this.eb);
+    this.choosePath();
+    this.backgroundSpectra();
+    this.updateSpanPower();
+  }
+
+  /** Computes the next block's step, or freezes adaptation. */
+  prepareStep(freeze: boolean): void {
+    this.pending = !freeze;
+    if (freeze) return;
+    this.step.compute(this.stepIn, this.mu);
+    this.prevSlots.set(this.slots);
+    this.prevActive.set(this.active);
+  }
+
+  /** Delay (samples from the window start) of the foreground's strongest tap. */
+  peakTap(): number {
+    const k = this.fg.partitionEnergies(this.partEnergy);
+    this.fg.impulse(k, this.fft, this.frame);
+    let best = 0;
+    let bestAbs = -1;
+    for (let i = 0; i < this.B; i++) {
+      const a = Math.abs(this.frame[i]!);
+      if (a > bestAbs) {
+        bestAbs = a;
+        best = i;
+      }
+    }
+    return (this.offsetBlocks + k) * this.B + best;
+  }
+
+  private toTime(re: Float64Array, im: Float64Array, y: Float64Array, e: Float64Array): void {
+    const B = this.B;
+    this.fft.inverse(re, im, this.frame);
+    for (let i = 0; i < B; i++) {
+      const v = this.frame[B + i]!;
+      y[i] = v;
+      e[i] = this.near[i]! - v;
+    }
+  }
+
+  private choosePath(): void {
+    const B = this.B;
+    let sff = 0;
+    let see = 0;
+    let dbf = 0;
+    let sdd = 0;
+    for (let i = 0; i < B; i++) {
+      sff += this.ef[i]! * this.ef[i]!;
+      see += this.eb[i]! * this.eb[i]!;
+      const d = this.yf[i]! - this.yb[i]!;
+      dbf += d * d;
+      sdd += this.near[i]! * this.near[i]!;
+    }
+    // Floor of the difference variance: about −90 dBFS per sample.
+    const decision = this.selector.decide(sff, see, dbf + 1e-9 * B);
+    if (decision === PathDecision.PromoteBackground) {
+      this.fg.copyFrom(this.bg);
+      this.fgLive.set(this.bgLive);
+      this.fgPow.set(this.echoPow);
+      // Cross-fade this block from the old foreground's output to the new one's.
+      for (let i = 0; i < B; i++) {
+        const r = this.ramp[i]!;
+        this.yf[i] = (1 - r) * this.yf[i]! + r * this.yb[i]!;
+        this.ef[i] = this.near[i]! - this.yf[i]!;
+      }
+    } else if (decision === PathDecision.ResetBackground) {
+      this.bg.copyFrom(this.fg);
+      this.bgLive.set(this.fgLive);
+      this.yb.set(this.yf);
+      this.eb.set(this.ef);
+      this.echoPow.set(this.fgPow);
+    }
+    // A foreground much louder than its input for half a second has diverged: start over.
+    this.divergedRun = sff > 4 * sdd + 1e-7 * B ? this.divergedRun + 1 : 0;
+    if (this.divergedRun >= DIVERGED_BLOCKS) {
+      this.restart();
+      this.restarts++;
+    }
+  }
+
+  /** Background error spectrum (gradient input) and the step controller's block sums. */
+  private backgroundSpectra(): void {
+    const { B, K } = this;
+    const fr = this.frame;
+    let see = 0;
+    let syy = 0;
+    let sey = 0;
+    for (let i = 0; i < B; i++) {
+      const e = this.eb[i]!;
+      const y = this.yb[i]!;
+      see += e * e;
+      syy += y * y;
+      sey += e * y;
+      fr[i] = 0;
+      fr[B + i] = e;
+    }
+    this.fft.forward(fr, this.ebRe, this.ebIm);
+    for (let f = 0; f < K; f++) this.errPow[f] = this.ebRe[f]! * this.ebRe[f]! + this.ebIm[f]! * this.ebIm[f]!;
+    const s = this.stepIn;
+    s.see = see;
+    s.syy = syy;
+    s.sey = sey;
+    s.sxx = this.alignedEnergy * B;
+  }
+
+  /**
+   * Mean far-end power per bin over the filter's span: the NLMS normalisation (the energy the
+   * filter actually sees, which follows speech onsets and pauses, unlike a smoothed current block).
+   * Kept by adding the newest partition and removing the one that left; recomputed after a
+   * realignment or an idle stretch, and every 64 blocks against rounding drift.
+   */
+  private updateSpanPower(): void {
+    const { K } = this;
+    const P = this.partitions;
+    const pow = this.spanPow;
+    const hr = this.history.re;
+    const hi = this.history.im;
+    if (this.spanFresh === 0) {
+      pow.fill(0);
+      for (let k = 0; k < P; k++) {
+        if (this.active[k] === 0) continue;
+        const b = this.slots[k]! * K;
+        for (let f = 0; f < K; f++) pow[f] = pow[f]! + hr[b + f]! * hr[b + f]! + hi[b + f]! * hi[b + f]!;
+      }
+      this.spanFresh = 64;
+    } else {
+      const nb = this.slots[0]! * K;
+      const ob = this.spanLeaving * K;
+      for (let f = 0; f < K; f++) {
+        const v = pow[f]! + hr[nb + f]! * hr[nb + f]! + hi[nb + f]! * hi[nb + f]! - hr[ob + f]! * hr[ob + f]! - hi[ob + f]! * hi[ob + f]!;
+        pow[f] = v > 0 ? v : 0;
+      }
+      this.spanFresh--;
+    }
+    this.spanLeaving = this.slots[P - 1]!;
+    const inv = 1 / P;
+    for (let f = 0; f < K; f++) this.pxx[f] = pow[f]! * inv;
+  }
+
+  /** The span sums are stale (idle stretch): recompute at the next filtered block. */
+  invalidateSpan(): void {
+    this.spanFresh = 0;
+  }
+
+  /** Proportionate step per partition: more where the response has energy (sparse echo paths). */
+  private updateProp(): void {
+    const P = this.partitions;
+    this.bg.partitionEnergies(this.partEnergy);
+    let max = 0;
+    for (let k = 0; k < P; k++) max = Math.max(max, this.partEnergy[k]!);
+    for (let k = 0; k < P; k++) this.bgLive[k] = max > 0 && this.partEnergy[k]! > LIVE_RATIO * max ? 1 : 0;
+    if (max === 0) {
+      this.prop.fill(0.99 / P);
+      return;
+    }
+    const floor = 0.1 * Math.sqrt(max);
+    let sum = 0;
+    for (let k = 0; k < P; k++) {
+      const v = Math.sqrt(this.partEnergy[k]!) + floor;
+      this.prop[k] = v;
+      sum += v;
+    }
+    for (let k = 0; k < P; k++) this.prop[k] = (0.99 * this.prop[k]!) / sum;
+  }
+
+  /** Live flags of both filters from their current weights (after a shift). */
+  private refreshLive(): void {
+    this.markLive(this.bg, this.bgLive);
+    this.markLive(this.fg, this.fgLive);
+  }
+
+  private markLive(filter: PartitionedFilter, live: Uint8Array): void {
+    filter.partitionEnergies(this.partEnergy);
+    let max = 0;
+    for (let k = 0; k < this.partitions; k++) max = Math.max(max, this.partEnergy[k]!);
+    for (let k = 0; k < this.partitions; k++) live[k] = max > 0 && this.partEnergy[k]! > LIVE_RATIO * max ? 1 : 0;
+  }
+}
