@@ -43,6 +43,9 @@ export interface CallRunResult {
   readonly callerFramesLate: number;
   readonly metricsBefore: PromText | undefined;
   readonly metricsAfter: PromText | undefined;
+  /** Scrapes at the start and end of the steady-state window (start-up transients excluded). */
+  readonly metricsWindowStart: PromText | undefined;
+  readonly metricsWindowEnd: PromText | undefined;
   readonly windowMs: number;
 }
 
@@ -76,22 +79,23 @@ export async function runCalls(stack: Stack, options: CallRunOptions): Promise<C
   const windowEnd = Math.max(windowStart + 1000, options.durationMs - 1000);
   let window: { gw0: ProcSample; me0: ProcSample } | undefined;
   let measured: { gateway: ChildStats | undefined; gatewayCpuPct: number; callerCpuPct: number; windowMs: number } | undefined;
+  let metricsWindowStart: PromText | undefined;
+  let metricsWindowEnd: PromText | undefined;
   const t0 = performance.now();
   const startTimer = setTimeout(() => {
     void stack.resetGatewayStats().catch(() => undefined);
     window = { gw0: readProc(gatewayPid), me0: readProc() };
+    void stack.gatewayMetrics().then((m) => (metricsWindowStart = m));
   }, windowStart);
   const endTimer = setTimeout(() => {
     const w = window;
     if (w === undefined) return;
     const gw1 = readProc(gatewayPid);
     const me1 = readProc();
-    void stack
-      .gatewayStats()
-      .catch(() => undefined)
-      .then((gateway) => {
-        measured = { gateway, gatewayCpuPct: cpuPercent(w.gw0, gw1), callerCpuPct: cpuPercent(w.me0, me1), windowMs: gw1.atMs - w.gw0.atMs };
-      });
+    void Promise.all([stack.gatewayStats().catch(() => undefined), stack.gatewayMetrics()]).then(([gateway, metrics]) => {
+      metricsWindowEnd = metrics;
+      measured = { gateway, gatewayCpuPct: cpuPercent(w.gw0, gw1), callerCpuPct: cpuPercent(w.me0, me1), windowMs: gw1.atMs - w.gw0.atMs };
+    });
   }, windowEnd);
   let reports: CallerReport[];
   try {
@@ -137,6 +141,8 @@ export async function runCalls(stack: Stack, options: CallRunOptions): Promise<C
     callerFramesLate: pacerStats.framesLate,
     metricsBefore,
     metricsAfter,
+    metricsWindowStart,
+    metricsWindowEnd,
     windowMs: measured?.windowMs ?? Number.NaN,
   };
 }

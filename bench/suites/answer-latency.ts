@@ -71,6 +71,8 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     const bargeIn = summarize(agg.bargeInLatencyMs);
     const framesLate = counterDelta(r.metricsBefore, r.metricsAfter, 'call_frames_late_total');
     const framesIn = counterDelta(r.metricsBefore, r.metricsAfter, 'call_frames_in_total');
+    const framesLateSteady = counterDelta(r.metricsWindowStart, r.metricsWindowEnd, 'call_frames_late_total');
+    const framesInSteady = counterDelta(r.metricsWindowStart, r.metricsWindowEnd, 'call_frames_in_total');
     const measuredStages = stageMeans(r.metricsBefore, r.metricsAfter);
     const tag = `answer-latency-${spec}`;
     writeLatencyCharts(outDir, tag, `${calls} calls, speculative ${spec}`, agg, stages, measuredStages, latency);
@@ -90,6 +92,8 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
       ratio_to_floor: pick(ratio, ['p50', 'p99'], 3),
       frames_late: framesLate,
       frames_in: framesIn,
+      frames_late_steady: framesLateSteady,
+      frames_in_steady: framesInSteady,
       event_loop_lag_ms: r.gateway ? { p50: round(r.gateway.lagMs.p50, 2), p99: round(r.gateway.lagMs.p99, 2), max: round(r.gateway.lagMs.max, 2) } : { p99: null },
       bargein_latency_ms: pick(bargeIn, ['p50', 'p95']),
       bargein_attempts: agg.bargeInAttempts,
@@ -131,7 +135,7 @@ function printSummary(r: Record<string, unknown>): void {
   console.log(`  vs pipelined floor    ${r.floor_pipelined_ms} ms (STT final inside the silence wait): ${j(r.overhead_vs_pipelined_floor_ms)}`);
   console.log(`  ratio to floor        ${j(r.ratio_to_floor)}`);
   console.log(`  barge-in latency ms   ${j(r.bargein_latency_ms)} (${r.bargein_attempts} attempts, ${r.bargein_missed} missed, ${r.false_bargeins} false)`);
-  console.log(`  frames late           ${r.frames_late ?? 'n/a (no /metrics)'} of ${r.frames_in ?? 'n/a'} frames in`);
+  console.log(`  frames late           ${r.frames_late ?? 'n/a (no /metrics)'} of ${r.frames_in ?? 'n/a'} frames in (steady state: ${r.frames_late_steady ?? 'n/a'} of ${r.frames_in_steady ?? 'n/a'})`);
   console.log(`  gateway event loop    lag ${j(r.event_loop_lag_ms)}, ELU ${r.gateway_elu}, CPU ${r.gateway_cpu_pct}% of a core, RSS ${j(r.gateway_rss_mb)} MB`);
   console.log(`  caller process        CPU ${r.caller_process_cpu_pct}%, frame send lateness ms ${j(r.caller_send_lateness_ms)}`);
   console.log(`  targets               ${j(r.targets)}`);

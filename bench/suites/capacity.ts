@@ -34,6 +34,8 @@ interface Step {
   readonly lag_max_ms: number | null;
   readonly frames_late: number | null;
   readonly frames_in: number | null;
+  /** Late frames over the whole step, connections included. */
+  readonly frames_late_whole_step: number | null;
   readonly answer_latency_ms: { p50: number | null; p99: number | null };
   readonly gateway_overhead_p99_ms: number | null;
   readonly turns: number;
@@ -75,8 +77,10 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
       const r = await runCalls(stack, { calls, durationMs: stepSeconds * 1000, voices, startedMs: started, label: `step ${calls}`, seed: calls, minAnswerMs: timing.silenceMs / 2 });
       const agg = aggregateTurns(r.reports, floorMs);
       const latency = summarize(agg.answerLatencyMs);
-      const framesLate = counterDelta(r.metricsBefore, r.metricsAfter, 'call_frames_late_total');
-      const framesIn = counterDelta(r.metricsBefore, r.metricsAfter, 'call_frames_in_total');
+      // Steady state only: calls connecting (model warm-up, first AEC blocks) are not what capacity is about.
+      const framesLate = counterDelta(r.metricsWindowStart, r.metricsWindowEnd, 'call_frames_late_total');
+      const framesIn = counterDelta(r.metricsWindowStart, r.metricsWindowEnd, 'call_frames_in_total');
+      const framesLateStep = counterDelta(r.metricsBefore, r.metricsAfter, 'call_frames_late_total');
       const lagP99 = r.gateway?.lagMs.p99 ?? Number.NaN;
       const lateShare = framesLate !== null && framesIn ? framesLate / framesIn : framesLate !== null && framesLate > 0 ? 1 : 0;
       const connectErrors = agg.calls - agg.connected;
@@ -94,6 +98,7 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
         lag_max_ms: r.gateway ? round(r.gateway.lagMs.max, 2) : null,
         frames_late: framesLate,
         frames_in: framesIn,
+        frames_late_whole_step: framesLateStep,
         answer_latency_ms: { p50: round(latency.p50), p99: round(latency.p99) },
         gateway_overhead_p99_ms: round(latency.p99 - floorMs),
         turns: agg.answered,
