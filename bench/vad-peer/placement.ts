@@ -1,0 +1,104 @@
+/**
+ * Where the DSP runs: N calls' DSP (resampling, echo canceller with a silent far end, batched VAD)
+ * in-thread (`gateway.dsp_workers: 0`) and then on one worker thread, fed 20 ms at a time from
+ * the main thread exactly as the sessions do, ticked the way the gateway ticks (10 ms, DSP every
+ * 20 ms). Reports process CPU per frame, the main thread's event-loop delay, and how long a VAD
+ * result takes from the arrival of the frame that completes its window to its delivery.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { DspHost } from '../../gateway/dsp/host.ts';
+import type { DspChannel } from '../../gateway/dsp/channel.ts';
+import { progress } from '../lib/progress.ts';
+import { round, summarize } from '../lib/stats.ts';
+import { frameOf, buildTrack, type Track } from './track.ts';
+
+interface PlacementRun {
+  readonly workers: number;
+  readonly cpu_us_per_frame: number | null;
+  readonly event_loop_p99_ms: number | null;
+  readonly event_loop_max_ms: number | null;
+  readonly result_latency_ms: Record<string, number | null>;
+  readonly late_frames: number;
+  /** Wall time of a DSP tick for all calls, as the main thread sees it (task round trip for the worker). */
+  readonly tick_ms: Record<string, number | null>;
+}
+
+async function runOne(track: Track, calls: number, seconds: number, workers: number): Promise<PlacementRun> {
+  const tickMs: number[] = [];
+  let measuring = false;
+  const host = await DspHost.start({ workers, onTick: (_stats, _lane, wallMs) => void (measuring && tickMs.push(wallMs)) });
+  const epoch = performance.now();
+  const latencies: number[] = [];
+  const channels: DspChannel[] = [];
+  for (let i = 0; i < calls; i++) {
+    const c = host.attach(16000, performance.timeOrigin + epoch);
+    c.listener = {
+      onAudio: () => {},
+      onWindow: (_p, _end, arrivalMs) => {
+        if (measuring) latencies.push(performance.now() - epoch - arrivalMs);
+      },
+    };
+    channels.push(c);
+  }
+  const frame = new Int16Array(320);
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  const frames = Math.round((seconds * 1000) / 20);
+  const warm = Math.min(100, Math.floor(frames / 5));
+  let cpu = process.cpuUsage();
+  let n = 0;
+  await new Promise<void>((resolve) => {
+    // The gateway's 10 ms tick; caller frames arrive every 20 ms (here: all calls at once, the worst case).
+    const start = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      while (n < frames && start + n * 20 <= now) {
+        if (n === warm) {
+          measuring = true;
+          cpu = process.cpuUsage();
+          loop.enable();
+        }
+        for (let i = 0; i < calls; i++) channels[i]!.pushAudio(frameOf(track, i, n, frame), now - epoch, false);
+        n++;
+      }
+      host.tick(now);
+      if (n >= frames) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 10);
+  });
+  const used = process.cpuUsage(cpu);
+  loop.disable();
+  const late = channels.reduce((a, c) => a + c.counters().lateFrames + c.counters().inDrops, 0);
+  for (const c of channels) c.detach();
+  await host.close();
+  const lat = summarize(latencies);
+  const ticks = summarize(tickMs);
+  return {
+    workers,
+    cpu_us_per_frame: round((used.user + used.system) / (calls * (frames - warm)), 1),
+    event_loop_p99_ms: round(loop.percentile(99) / 1e6, 2),
+    event_loop_max_ms: round(loop.max / 1e6, 2),
+    result_latency_ms: { p50: round(lat.p50, 1), p95: round(lat.p95, 1), p99: round(lat.p99, 1), max: round(lat.max, 1) },
+    late_frames: late,
+    tick_ms: { p50: round(ticks.p50, 2), p99: round(ticks.p99, 2), max: round(ticks.max, 2) },
+  };
+}
+
+/** Runs in-thread then one worker, and says which was faster at this load. */
+export async function runPlacement(calls: number, seconds: number, t0: number): Promise<Record<string, unknown>> {
+  const track = await buildTrack();
+  progress(t0, `placement: ${calls} calls in-thread for ${seconds} s`);
+  const inThread = await runOne(track, calls, seconds, 0);
+  progress(t0, `placement: ${calls} calls on one worker thread for ${seconds} s`);
+  const worker = await runOne(track, calls, seconds, 1);
+  const score = (r: PlacementRun) => (r.result_latency_ms.p99 ?? Infinity) + (r.event_loop_p99_ms ?? Infinity);
+  const faster = score(worker) < score(inThread) ? 'worker' : 'in-thread';
+  console.log(
+    `DSP placement, ${calls} calls, ${seconds} s each:\n` +
+      `  in-thread: ${inThread.cpu_us_per_frame} µs CPU/frame, event loop p99 ${inThread.event_loop_p99_ms} ms, VAD result p99 ${inThread.result_latency_ms.p99} ms, tick p50/p99 ${inThread.tick_ms.p50}/${inThread.tick_ms.p99} ms, late ${inThread.late_frames}\n` +
+      `  worker:    ${worker.cpu_us_per_frame} µs CPU/frame, event loop p99 ${worker.event_loop_p99_ms} ms, VAD result p99 ${worker.result_latency_ms.p99} ms, tick p50/p99 ${worker.tick_ms.p50}/${worker.tick_ms.p99} ms, late ${worker.late_frames}\n` +
+      `  faster at ${calls} calls: ${faster}`,
+  );
+  return { calls, seconds, in_thread: inThread, worker, faster };
+}
