@@ -120,6 +120,8 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   const held = results.filter((s) => s.held);
   const top = held[held.length - 1];
   const cpuPerCall = top && top.cpu_pct !== null ? top.cpu_pct / top.calls : Number.NaN;
+  // Marginal CPU per call: the slope over the steps that held (an idle gateway's tick and metrics excluded).
+  const cpuFit = fitLine(held.filter((s) => s.cpu_pct !== null).map((s) => ({ x: s.calls, y: s.cpu_pct! })));
   const rssFit = fitLine(held.filter((s) => s.rss_mb !== null).map((s) => ({ x: s.calls, y: s.rss_mb! })));
   const rssPerCall = held.length >= 2 ? rssFit.slope : top && top.rss_mb !== null ? (top.rss_mb - idleRssMb) / top.calls : Number.NaN;
   const curve: CapacityPoint[] = results.map((s) => ({ calls: s.calls, cpuPct: s.cpu_pct ?? Number.NaN, lagP99Ms: s.lag_p99_ms ?? Number.NaN, framesLate: s.frames_late ?? 0, rssMb: s.rss_mb ?? Number.NaN }));
@@ -131,6 +133,8 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     max_calls_held: top?.calls ?? 0,
     calls_per_core: round(100 / cpuPerCall, 0),
     cpu_per_call_pct: round(cpuPerCall, 3),
+    cpu_per_call_marginal_pct: held.length >= 2 ? round(cpuFit.slope, 3) : null,
+    calls_per_core_marginal: held.length >= 2 ? round(100 / cpuFit.slope, 0) : null,
     rss_per_call_mb: round(rssPerCall, 3),
     idle_rss_mb: round(idleRssMb),
     stopped_by: results.find((s) => !s.held)?.why ?? 'ran out of steps (raise --steps)',
@@ -147,7 +151,9 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
       `          ${String(s.calls).padStart(5)}  ${String(s.cpu_pct).padStart(4)}  ${String(s.elu).padStart(4)}  ${String(s.lag_p99_ms).padStart(7)}  ${`${s.frames_late ?? 'n/a'}/${s.frames_in ?? 'n/a'}`.padEnd(15)}  ${String(s.rss_mb).padStart(6)}  ${`${s.answer_latency_ms.p50}/${s.answer_latency_ms.p99}`.padEnd(17)}  ${s.held ? 'yes' : `no: ${s.why}`}`,
     );
   }
-  console.log(`calls per core ${result.calls_per_core}, CPU per call ${result.cpu_per_call_pct}% of a core, RSS per call ${result.rss_per_call_mb} MB; stopped by: ${result.stopped_by}`);
+  console.log(
+    `calls per core ${result.calls_per_core} (marginal ${result.calls_per_core_marginal}), CPU per call ${result.cpu_per_call_pct}% of a core (marginal ${result.cpu_per_call_marginal_pct}%), RSS per call ${result.rss_per_call_mb} MB; stopped by: ${result.stopped_by}`,
+  );
   console.log(`targets ${JSON.stringify(result.targets)}`);
   return result;
 }
