@@ -76,6 +76,8 @@ export class CallSession {
   #frameSilent = true;
   #audioSeen = false;
   readonly #refScratch = { mu: new Uint8Array(480), pcm: new Int16Array(480) };
+  /** Reused for every outbound frame (no object per frame on the hot path). */
+  readonly #audioOut: { type: 'audio'; pcm: Int16Array } = { type: 'audio', pcm: new Int16Array(0) };
   // Latency bookkeeping of the current turn.
   #answerFromMs: number | undefined;
   #endpointMs: number | undefined;
@@ -248,7 +250,10 @@ export class CallSession {
       callId: this.callId,
       now: () => this.now(),
       sink: {
-        sendAudio: (pcm) => this.#send({ type: 'audio', pcm }),
+        sendAudio: (pcm) => {
+          this.#audioOut.pcm = pcm;
+          this.#send(this.#audioOut);
+        },
         stopAudio: () => this.#send({ type: 'stop_audio' }),
         congested: () => this.#link.bufferedAmount() > CONGESTED_BYTES,
         reference: (pcm, start) => this.#reference(pcm, start),

@@ -21,6 +21,8 @@ export class AcsCodec implements CarrierCodec {
   readonly #scratch: Buffer;
   readonly #samples: Int16Array;
   readonly #audio: AudioIn;
+  /** Reused for every outbound audio message (valid until the next `encode`). */
+  readonly #wire: { data: string | Uint8Array; binary: boolean } = { data: '', binary: false };
 
   /** @param sampleRateHz the format requested from ACS (16000 or 24000); `AudioMetadata` may confirm it. */
   constructor(sampleRateHz: 16000 | 24000) {
@@ -96,7 +98,8 @@ export class AcsCodec implements CarrierCodec {
     switch (event.type) {
       case 'audio':
         // Same bytes as the SDK's createOutboundAudioData(data), without building an object per frame.
-        return { data: `{"kind":"audioData","audioData":{"data":"${base64Of(event.pcm)}","isSilent":false},"stopAudio":{}}`, binary: false };
+        this.#wire.data = `{"kind":"audioData","audioData":{"data":"${base64Of(event.pcm)}","isSilent":false},"stopAudio":{}}`;
+        return this.#wire;
       case 'stop_audio':
         return STOP_AUDIO;
       default:

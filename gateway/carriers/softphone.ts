@@ -21,6 +21,8 @@ export class SoftphoneCodec implements CarrierCodec {
   readonly frameSamples = RATE / 50;
   readonly #pcm = new Int16Array(MAX_SAMPLES);
   readonly #audio: AudioIn = { type: 'audio', pcm: this.#pcm.subarray(0, 0), sampleRateHz: RATE, silent: false };
+  /** Reused for every outbound audio message (valid until the next `encode`). */
+  readonly #wire: { data: string | Uint8Array; binary: boolean } = { data: new Uint8Array(0), binary: true };
 
   decode(message: ArrayBuffer | Uint8Array | string, isBinary: boolean): InboundEvent | undefined {
     if (isBinary && typeof message !== 'string') return this.#binary(message);
@@ -60,7 +62,8 @@ export class SoftphoneCodec implements CarrierCodec {
   encode(event: OutboundEvent): WireMessage | undefined {
     switch (event.type) {
       case 'audio':
-        return { data: new Uint8Array(event.pcm.buffer, event.pcm.byteOffset, event.pcm.byteLength), binary: true };
+        this.#wire.data = new Uint8Array(event.pcm.buffer, event.pcm.byteOffset, event.pcm.byteLength);
+        return this.#wire;
       case 'stop_audio':
         return CLEAR;
       case 'page':

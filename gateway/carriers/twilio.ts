@@ -24,6 +24,8 @@ export class TwilioCodec implements CarrierCodec {
   readonly #pcm = new Int16Array(MAX_BYTES);
   readonly #out = new Uint8Array(MAX_BYTES);
   readonly #audio: AudioIn = { type: 'audio', pcm: this.#pcm.subarray(0, 0), sampleRateHz: RATE, silent: false };
+  /** Reused for every outbound audio message (valid until the next `encode`). */
+  readonly #wire: { data: string | Uint8Array; binary: boolean } = { data: '', binary: false };
 
   decode(message: ArrayBuffer | Uint8Array | string, isBinary: boolean): InboundEvent | undefined {
     if (isBinary) return { type: 'invalid', problem: 'bad_frame_type', detail: 'Twilio sends text frames only' };
@@ -88,7 +90,8 @@ export class TwilioCodec implements CarrierCodec {
         if (n > MAX_BYTES) throw new RangeError(`at most ${MAX_BYTES} samples per message`);
         const out = this.#out.subarray(0, n);
         mulawEncode(event.pcm, out);
-        return { data: `{"event":"media","streamSid":${sid},"media":{"payload":"${base64Of(out)}"}}`, binary: false };
+        this.#wire.data = `{"event":"media","streamSid":${sid},"media":{"payload":"${base64Of(out)}"}}`;
+        return this.#wire;
       }
       case 'stop_audio':
         return { data: `{"event":"clear","streamSid":${sid}}`, binary: false };

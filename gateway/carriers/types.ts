@@ -89,6 +89,9 @@ export interface CarrierCodec {
    * ACS transcription); an unknown kind is `invalid` with problem `unknown_kind`. Never throws.
    */
   decode(message: ArrayBuffer | Uint8Array | string, isBinary: boolean): InboundEvent | undefined;
-  /** Encodes one outbound event, or `undefined` if this carrier has no such message. */
+  /**
+   * Encodes one outbound event, or `undefined` if this carrier has no such message. Audio messages
+   * are returned in an object the codec reuses: send it before the next `encode`.
+   */
   encode(event: OutboundEvent): WireMessage | undefined;
 }
