@@ -16,11 +16,12 @@ import { AnswerTimeoutError, BargeInError, CallEndedError, SpeculationDiscardedE
 import { EventLog } from './event-log.ts';
 import { callLanguages, languageFromDigit, languageFromSpeech, normalize, type CallLanguageSet } from './languages.ts';
 import type { EngineLogger } from './logger.ts';
-import { classify } from './moderation.ts';
-import { persistAnswer, persistPhrase, turnTimings } from './persist.ts';
-import { Phrases, type PhraseKind } from './phrases.ts';
+import { classify, moderateWithLlm, type ModerationVerdict } from './moderation.ts';
+import { persistAnswer, persistPhrase, recordStages, turnTimings } from './persist.ts';
+import { speakPhrases, recapSummary, type PhraseItem } from './phrase-turn.ts';
+import { Phrases } from './phrases.ts';
 import { buildContext, systemPrompt } from './prompts.ts';
-import { Speaker, type SpeakerDeps } from './speaker.ts';
+import type { SpeakerDeps } from './speaker.ts';
 import { ConversationState } from './state.ts';
 import { llmTools, type ToolRuntime } from './tools/index.ts';
 import { CallerTranscript } from './transcript.ts';
@@ -112,7 +113,7 @@ export class ConversationEngine implements CallEngine {
       return;
     }
     this.#phase = 'listening';
-    if (context.resumed) this.#say([{ kind: 'recap', extra: { summary: this.#recapSummary() } }], { persist: true });
+    if (context.resumed) this.#say([{ kind: 'recap', extra: { summary: recapSummary(this.state) } }], { persist: true });
     else this.#say([{ kind: 'hello' }], { persist: true });
   }
 
@@ -194,7 +195,8 @@ export class ConversationEngine implements CallEngine {
       this.#queued.push(text);
       return;
     }
-    const verdict = this.#deps.config.conversation.moderation.enabled ? classify(text) : { flagged: false as const };
+    const verdict = await this.#moderate(text);
+    if (this.#ended()) return;
     if (verdict.flagged) {
       this.#discardSpeculation(new SpeculationDiscardedError('transcript_changed'));
       this.#deps.log.warn({ category: verdict.category }, 'caller turn refused by moderation');
@@ -218,6 +220,15 @@ export class ConversationEngine implements CallEngine {
 
   #canSpeculate(): boolean {
     return this.#features.speculative_turns && this.#phase === 'listening' && this.#current === undefined;
+  }
+
+  /** Patterns first; then, if configured, the model (fails open). */
+  async #moderate(text: string): Promise<ModerationVerdict> {
+    const m = this.#deps.config.conversation.moderation;
+    if (!m.enabled) return { flagged: false };
+    const verdict = classify(text);
+    if (verdict.flagged || !m.llm_check) return verdict;
+    return moderateWithLlm(this.#deps.llm, text, this.#life.signal);
   }
 
   /** Starts (or keeps, or restarts) the speculative answer on the current transcript. */
@@ -270,12 +281,7 @@ export class ConversationEngine implements CallEngine {
     const reason = outcome.kind === 'aborted' ? outcome.reason : undefined;
     const bargein = reason instanceof BargeInError;
     persistAnswer(this.state, turn);
-    const t = turn.timings;
-    const answerLatencyMs = t.firstWriteAt === undefined ? undefined : Math.max(0, t.firstWriteAt - m.lastVoicedMs);
-    if (t.ttftMs !== undefined) this.#ports.recordStage('call.llm.ttft', t.ttftMs);
-    if (t.firstSentenceMs !== undefined) this.#ports.recordStage('call.llm.first_sentence.latency', t.firstSentenceMs);
-    if (t.ttsTtfbMs !== undefined) this.#ports.recordStage('call.tts.ttfb', t.ttsTtfbMs);
-    if (answerLatencyMs !== undefined) this.#ports.recordStage('call.answer.latency', answerLatencyMs);
+    const answerLatencyMs = recordStages(turn, m.lastVoicedMs, (metric, ms) => this.#ports.recordStage(metric, ms));
     this.#events.post({ event_id: `${turn.id}:timings`, type: 'turn_timings', timings: turnTimings(turn, { ...m, answerLatencyMs, bargein }) });
     if (outcome.kind === 'failed' || reason instanceof AnswerTimeoutError) {
       this.#deps.log.error({ err: outcome.kind === 'failed' ? outcome.error : reason }, 'answer failed; apologizing');
@@ -305,7 +311,7 @@ export class ConversationEngine implements CallEngine {
   }
 
   /** Speaks configured phrases as the current turn (greeting, prompts, refusal, goodbye). */
-  #say(items: Array<{ kind: PhraseKind; lang?: LanguageEntry; extra?: Record<string, string> }>, o: { persist: boolean; excluded?: boolean; id?: string }): Promise<void> {
+  #say(items: readonly PhraseItem[], o: { persist: boolean; excluded?: boolean; id?: string }): Promise<void> {
     this.#clearSilenceTimer();
     const controller = new AbortController();
     const done = this.#speakNow(items, o, controller);
@@ -315,33 +321,14 @@ export class ConversationEngine implements CallEngine {
   }
 
   /** Speaks phrases and resolves once they are heard (or cut by barge-in). */
-  async #speakNow(
-    items: Array<{ kind: PhraseKind; lang?: LanguageEntry; extra?: Record<string, string> }>,
-    o: { persist: boolean; excluded?: boolean; id?: string },
-    controller = new AbortController(),
-  ): Promise<void> {
+  async #speakNow(items: readonly PhraseItem[], o: { persist: boolean; excluded?: boolean; id?: string }, controller = new AbortController()): Promise<void> {
     const id = o.id ?? this.#nextId();
     const onEnd = () => controller.abort(this.#life.signal.reason);
     if (this.#life.signal.aborted) onEnd();
     else this.#life.signal.addEventListener('abort', onEnd, { once: true });
-    const speaker = new Speaker(this.#speakerDeps(), id, controller.signal);
-    for (const item of items) {
-      const lang = item.lang ?? this.state.lang;
-      const voice = { lang: lang.short_code, voice: lang.voice, customVoiceEndpointId: lang.custom_voice_endpoint_id };
-      speaker.say(this.#phrases.pick(item.kind, lang.short_code, item.extra), { style: 'none', voice, rate: this.state.rate, kind: 'answer' });
-    }
-    try {
-      await speaker.finish();
-    } catch {
-      // Cut by barge-in or call end: what was heard is stored below.
-    } finally {
-      this.#life.signal.removeEventListener('abort', onEnd);
-    }
-    if (o.persist) {
-      const before = this.state.messages.length;
-      persistPhrase(this.state, `${id}:phrase`, speaker);
-      if (o.excluded && this.state.messages.length > before) this.state.excluded.add(this.state.messages[this.state.messages.length - 1]!);
-    }
+    const speaker = await speakPhrases(this.#speakerDeps(), this.#phrases, this.state, id, items, controller.signal);
+    this.#life.signal.removeEventListener('abort', onEnd);
+    if (o.persist) persistPhrase(this.state, `${id}:phrase`, speaker, o.excluded ?? false);
   }
 
   #sayIvr(): void {
@@ -428,11 +415,8 @@ export class ConversationEngine implements CallEngine {
     return { lang: l.short_code, voice: l.voice, customVoiceEndpointId: l.custom_voice_endpoint_id };
   }
 
-  #recapSummary(): string {
-    const filled = this.state.fields.filter((f) => this.state.claim[f.name]).map((f) => `${f.name.replace(/_/g, ' ')}: ${this.state.claim[f.name]}`);
-    if (filled.length > 0) return filled.join(', ');
-    const lastHuman = [...this.state.messages].reverse().find((m) => m.persona === 'human' && !this.state.excluded.has(m));
-    return lastHuman ? lastHuman.content.slice(0, 150) : 'your request';
+  #ended(): boolean {
+    return this.#phase === 'ended';
   }
 
   #nextId(): string {

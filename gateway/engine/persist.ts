@@ -4,6 +4,7 @@
  * `interrupted`), with the tool calls that ran; and the turn's stage timings.
  */
 import type { Message, TurnTimings } from '../../control/contract/index.ts';
+import type { StageMetric } from '../call/engine-port.ts';
 import type { AnswerTurn } from './answer.ts';
 import type { Speaker } from './speaker.ts';
 import type { ConversationState } from './state.ts';
@@ -40,10 +41,10 @@ export function persistAnswer(state: ConversationState, turn: AnswerTurn): void 
 }
 
 /** Stores a spoken phrase turn (greeting, recap, refusal, goodbye) as heard. */
-export function persistPhrase(state: ConversationState, eventId: string, speaker: Speaker): void {
+export function persistPhrase(state: ConversationState, eventId: string, speaker: Speaker, excluded = false): void {
   const heard = heardOfRound(speaker, 0);
   if (heard.content === '') return;
-  state.addMessage(eventId, { persona: 'assistant', action: 'talk', content: heard.content, style: heard.style, tool_calls: [], ...(heard.interrupted ? { interrupted: true } : {}) });
+  state.addMessage(eventId, { persona: 'assistant', action: 'talk', content: heard.content, style: heard.style, tool_calls: [], ...(heard.interrupted ? { interrupted: true } : {}) }, { excluded });
 }
 
 /** Rounds a duration for the timings event (non-negative, whole ms). */
@@ -66,4 +67,18 @@ export function turnTimings(turn: AnswerTurn, t: { endpointMs?: number | undefin
   };
   for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
   return out as TurnTimings;
+}
+
+/**
+ * Records a turn's stage latencies (SPEC §6) and returns its answer latency: from the caller's
+ * last voiced frame to the first answer audio handed to outbound.
+ */
+export function recordStages(turn: AnswerTurn, lastVoicedMs: number, record: (metric: StageMetric, ms: number) => void): number | undefined {
+  const t = turn.timings;
+  const answerLatencyMs = t.firstWriteAt === undefined ? undefined : Math.max(0, t.firstWriteAt - lastVoicedMs);
+  if (t.ttftMs !== undefined) record('call.llm.ttft', t.ttftMs);
+  if (t.firstSentenceMs !== undefined) record('call.llm.first_sentence.latency', t.firstSentenceMs);
+  if (t.ttsTtfbMs !== undefined) record('call.tts.ttfb', t.ttsTtfbMs);
+  if (answerLatencyMs !== undefined) record('call.answer.latency', answerLatencyMs);
+  return answerLatencyMs;
 }

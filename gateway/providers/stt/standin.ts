@@ -60,6 +60,7 @@ class StandinStream implements SttStream {
   speechEnded(): void {
     this.#flushAudio();
     if (this.#send(KIND_CONTROL, Buffer.from('{"type":"end"}'))) this.#endsSent++;
+    else if (!this.#closed) this.options.onError?.(new ProviderError('stt stand-in not connected: utterance end not sent', 'stt:standin', true));
   }
 
   setLanguage(lang: string): void {
@@ -100,6 +101,8 @@ class StandinStream implements SttStream {
         }
       });
       res.on('error', (error) => this.#fail(error, req));
+      // The service ended the session (restart, error): the next utterance opens a new one.
+      res.on('end', () => this.#fail(new ProviderError('stt stand-in ended the session', 'stt:standin', true), req));
     });
     req.on('error', (error) => this.#fail(new ProviderError(`stt stand-in connection failed: ${error.message}`, 'stt:standin', true, { cause: error }), req));
     req.flushHeaders();
