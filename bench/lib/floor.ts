@@ -26,9 +26,10 @@ export function firstSentenceTokens(reply: string): number {
  * Floor of one answer = silence timeout + STT final delay + LLM time to the first sentence
  * (TTFT, then one token every 1/rate) + TTS time to first byte. `pipelinedFloorMs` is the same
  * with the STT final overlapping the silence wait (what a gateway that ends the STT utterance as
- * silence begins can reach without speculation).
+ * silence begins can reach without speculation); `speculativeFloorMs` is the best a gateway that
+ * starts the LLM on the partial transcript as silence begins can reach.
  */
-export function latencyFloor(timing: StackTiming, reply: string): { floorMs: number; pipelinedFloorMs: number; stages: FloorStage[] } {
+export function latencyFloor(timing: StackTiming, reply: string): { floorMs: number; pipelinedFloorMs: number; speculativeFloorMs: number; stages: FloorStage[] } {
   const tokens = firstSentenceTokens(reply);
   const stages: FloorStage[] = [
     { name: 'silence wait', ms: timing.silenceMs },
@@ -40,5 +41,7 @@ export function latencyFloor(timing: StackTiming, reply: string): { floorMs: num
   const llmMs = timing.llmTtftMs + ((tokens - 1) * 1000) / timing.llmTokensPerSec;
   // A gateway that asks STT for its final as silence begins waits for the longer of the two only.
   const pipelinedFloorMs = Math.max(timing.silenceMs, timing.sttFinalMs) + llmMs + timing.ttsTtfbMs;
-  return { floorMs: stages.reduce((s, x) => s + x.ms, 0), pipelinedFloorMs, stages };
+  // Perfect speculation: the answer is ready when the silence wait ends, or when LLM + TTS are done.
+  const speculativeFloorMs = Math.max(timing.silenceMs, llmMs + timing.ttsTtfbMs);
+  return { floorMs: stages.reduce((s, x) => s + x.ms, 0), pipelinedFloorMs, speculativeFloorMs, stages };
 }

@@ -38,7 +38,7 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     ttsTtfbMs: numberFlag(args, 'tts-ms', DEFAULT_TIMING.ttsTtfbMs),
     ttsRealtimeFactor: DEFAULT_TIMING.ttsRealtimeFactor,
   };
-  const { floorMs, pipelinedFloorMs, stages } = latencyFloor(timing, BENCH_REPLY);
+  const { floorMs, pipelinedFloorMs, speculativeFloorMs, stages } = latencyFloor(timing, BENCH_REPLY);
   const outDir = resultsDir();
   progress(started, `answer-latency: ${calls} calls × ${seconds} s, speculative ${spec}, floor ${floorMs.toFixed(0)} ms`);
   const voices = await loadCallerVoices(started);
@@ -89,6 +89,8 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
       gateway_overhead_ms: pick(overhead, ['p50', 'p95', 'p99']),
       floor_pipelined_ms: round(pipelinedFloorMs),
       overhead_vs_pipelined_floor_ms: pick(summarize(agg.answerLatencyMs.map((l) => l - pipelinedFloorMs)), ['p50', 'p95', 'p99']),
+      floor_speculative_ms: round(speculativeFloorMs),
+      overhead_vs_speculative_floor_ms: pick(summarize(agg.answerLatencyMs.map((l) => l - speculativeFloorMs)), ['p50', 'p95', 'p99']),
       ratio_to_floor: pick(ratio, ['p50', 'p99'], 3),
       frames_late: framesLate,
       frames_in: framesIn,
@@ -133,6 +135,7 @@ function printSummary(r: Record<string, unknown>): void {
   console.log(`  floor ms              ${r.floor_ms}  ${j(r.floor_stages_ms)}`);
   console.log(`  gateway overhead ms   ${j(r.gateway_overhead_ms)}`);
   console.log(`  vs pipelined floor    ${r.floor_pipelined_ms} ms (STT final inside the silence wait): ${j(r.overhead_vs_pipelined_floor_ms)}`);
+  console.log(`  vs speculative floor  ${r.floor_speculative_ms} ms (LLM + TTS started as silence begins): ${j(r.overhead_vs_speculative_floor_ms)}`);
   console.log(`  ratio to floor        ${j(r.ratio_to_floor)}`);
   console.log(`  barge-in latency ms   ${j(r.bargein_latency_ms)} (${r.bargein_attempts} attempts, ${r.bargein_missed} missed, ${r.false_bargeins} false)`);
   console.log(`  frames late           ${r.frames_late ?? 'n/a (no /metrics)'} of ${r.frames_in ?? 'n/a'} frames in (steady state: ${r.frames_late_steady ?? 'n/a'} of ${r.frames_in_steady ?? 'n/a'})`);
