@@ -105,7 +105,7 @@ export class ConversationEngine implements CallEngine {
 
   async start(): Promise<void> {
     if (this.#phase !== 'starting') return;
-    this.#deps.tts.prepare?.(this.#voice());
+    this.#deps.tts.prepare?.(this.#voice(), this.#ports.outbound.sampleRateHz);
     const context = this.#ports.context;
     if (this.#langs.availables.length > 1 && !context.resumed && context.lang_short_code === undefined) {
       this.#phase = 'ivr';
@@ -356,7 +356,7 @@ export class ConversationEngine implements CallEngine {
   #switchLanguage(lang: LanguageEntry, eventId: string): void {
     this.state.setLanguage(eventId, lang);
     this.#stt.setLanguage(lang.short_code);
-    this.#deps.tts.prepare?.(this.#voice());
+    this.#deps.tts.prepare?.(this.#voice(), this.#ports.outbound.sampleRateHz);
   }
 
   #armSilenceTimer(): void {
@@ -400,7 +400,8 @@ export class ConversationEngine implements CallEngine {
       agentPhoneNumber: this.#ports.context.initiate.agent_phone_number,
       search: this.#deps.search,
       searchTopK: this.#deps.config.rag.top_k,
-      act: (action, actionId) => this.#ports.control.act(callId, { action_id: actionId, action }, signal),
+      // Call actions outlive a barge-in (a transfer or an SMS under way completes); only the call's end stops them.
+      act: (action, actionId) => this.#ports.control.act(callId, { action_id: actionId, action }, this.#life.signal),
       switchLanguage: (lang, eventId) => this.#switchLanguage(lang, eventId),
       signal,
     };

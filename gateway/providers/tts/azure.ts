@@ -48,9 +48,9 @@ export function createAzureTts(settings: AzureSpeechSettings | undefined): TtsPr
 
   return {
     name: 'azure',
-    prepare(voice) {
+    prepare(voice, sampleRateHz) {
       try {
-        sdk.Connection.fromSynthesizer(get(16000, voice)).openConnection();
+        sdk.Connection.fromSynthesizer(get(azureOutputRate(sampleRateHz), voice)).openConnection();
       } catch {
         // Best effort: the first sentence opens it anyway.
       }

@@ -30,8 +30,8 @@ export interface TtsProvider {
    * failure and the abort reason when `signal` aborts.
    */
   synthesize(request: TtsRequest, signal: AbortSignal): AsyncIterable<Int16Array>;
-  /** Opens connections ahead of the first sentence (best effort, never throws). */
-  prepare?(voice: TtsVoice): void;
+  /** Opens connections ahead of the first sentence, for this voice and output rate (best effort, never throws). */
+  prepare?(voice: TtsVoice, sampleRateHz: number): void;
   /** Releases connections; idempotent. */
   close(): Promise<void>;
 }
