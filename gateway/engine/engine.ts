@@ -168,9 +168,10 @@ export class ConversationEngine implements CallEngine {
     this.#discardSpeculation(new CallEndedError());
     const current = this.#current;
     current?.abort(new CallEndedError());
-    // The aborted turn stores what was heard before the log closes.
-    await current?.done.catch(() => undefined);
+    // Stops everything else the call started (actions in flight, phrases, event sending)…
     this.#life.abort(new CallEndedError());
+    // …and the aborted turn stores what was heard before the log closes.
+    await current?.done.catch(() => undefined);
     await Promise.allSettled([this.#stt.close(), this.#deps.tts.close()]);
     await this.#events.close(CLOSE_FLUSH_MS);
   }

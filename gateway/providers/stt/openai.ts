@@ -12,6 +12,8 @@ import { STT_SAMPLE_RATE_HZ, type SttOpenOptions, type SttProvider, type SttStre
 const PREROLL_SAMPLES = (STT_SAMPLE_RATE_HZ * 300) / 1000;
 /** Longest utterance sent: 60 s. Beyond it the rest is dropped (a monologue; the API limit is 25 MB). */
 const MAX_SAMPLES = STT_SAMPLE_RATE_HZ * 60;
+/** The utterance grows by blocks of 1 s, so a short answer costs 32 kB, not a minute's worth. */
+const BLOCK_SAMPLES = STT_SAMPLE_RATE_HZ;
 
 export interface OpenAiSttSettings {
   readonly model: string;
@@ -58,7 +60,8 @@ export function wavFile(pcm: Int16Array, sampleRateHz: number): Uint8Array {
 class OpenAiSttStream implements SttStream {
   readonly #preroll = new Int16Array(PREROLL_SAMPLES);
   #prerollFill = 0;
-  #utterance: Int16Array | undefined;
+  /** Blocks of the utterance being spoken; undefined between utterances. */
+  #utterance: Int16Array[] | undefined;
   #fill = 0;
   #inflight = 0;
   #chain: Promise<void> = Promise.resolve();
@@ -91,24 +94,23 @@ class OpenAiSttStream implements SttStream {
       this.#prerollFill = keep + pcm.length;
       return;
     }
-    const n = Math.min(pcm.length, this.#utterance.length - this.#fill);
-    this.#utterance.set(pcm.subarray(0, n), this.#fill);
-    this.#fill += n;
+    this.#append(pcm);
   }
 
   speechStarted(): void {
     if (this.#utterance !== undefined) return;
-    this.#utterance = new Int16Array(MAX_SAMPLES);
-    this.#utterance.set(this.#preroll.subarray(0, this.#prerollFill));
-    this.#fill = this.#prerollFill;
+    this.#utterance = [];
+    this.#fill = 0;
+    this.#append(this.#preroll.subarray(0, this.#prerollFill));
     this.#prerollFill = 0;
   }
 
   speechEnded(): void {
-    const utterance = this.#utterance;
-    if (utterance === undefined) return;
+    const blocks = this.#utterance;
+    if (blocks === undefined) return;
     this.#utterance = undefined;
-    const pcm = utterance.slice(0, this.#fill);
+    const pcm = new Int16Array(this.#fill);
+    blocks.forEach((b, i) => pcm.set(b.subarray(0, Math.min(BLOCK_SAMPLES, this.#fill - i * BLOCK_SAMPLES)), i * BLOCK_SAMPLES));
     this.#fill = 0;
     this.#inflight++;
     const lang = this.#lang;
@@ -127,6 +129,21 @@ class OpenAiSttStream implements SttStream {
 
   setLanguage(lang: string): void {
     this.#lang = lang;
+  }
+
+  /** Appends to the utterance block by block, up to MAX_SAMPLES (the rest is dropped). */
+  #append(pcm: Int16Array): void {
+    const blocks = this.#utterance as Int16Array[];
+    let offset = 0;
+    while (offset < pcm.length && this.#fill < MAX_SAMPLES) {
+      const at = this.#fill % BLOCK_SAMPLES;
+      if (at === 0 && blocks.length * BLOCK_SAMPLES <= this.#fill) blocks.push(new Int16Array(BLOCK_SAMPLES));
+      const block = blocks[blocks.length - 1] as Int16Array;
+      const n = Math.min(pcm.length - offset, BLOCK_SAMPLES - at, MAX_SAMPLES - this.#fill);
+      block.set(pcm.subarray(offset, offset + n), at);
+      this.#fill += n;
+      offset += n;
+    }
   }
 
   async close(): Promise<void> {
