@@ -258,7 +258,7 @@ export class ConversationEngine implements CallEngine {
       state: this.state,
       phrases: this.#phrases,
       buildMessages: (pending) =>
-        buildContext(systemPrompt(this.#deps.config.conversation, this.#ports.context, this.state, this.#deps.wallClock()), this.state, this.#deps.config.llm.fast.context_tokens, pending, historyLength),
+        buildContext(systemPrompt(this.#deps.config.conversation, this.#ports.context, this.state, this.#deps.wallClock()), this.state, this.#contextTokens, pending, historyLength),
       toolRuntime: (signal) => this.#toolRuntime(signal),
       voice: () => this.#voice(),
       maxToolRounds: this.#deps.config.conversation.max_tool_rounds,
@@ -415,6 +415,11 @@ export class ConversationEngine implements CallEngine {
   #voice(): TtsVoice {
     const l = this.state.lang;
     return { lang: l.short_code, voice: l.voice, customVoiceEndpointId: l.custom_voice_endpoint_id };
+  }
+
+  /** The smaller window of the two models: the answer may come from either (fallback). */
+  get #contextTokens(): number {
+    return Math.min(this.#deps.config.llm.fast.context_tokens, this.#deps.config.llm.slow.context_tokens);
   }
 
   #ended(): boolean {

@@ -49,6 +49,8 @@ export interface SpeakerDeps {
 const HEARD_TOLERANCE_MS = 40;
 /** Estimate of speech length per character while synthesis of a cut piece was still running. */
 const MS_PER_CHAR_ESTIMATE = 65;
+/** Pieces synthesized at once: the next two sentences are ready before they are due, without a request per sentence of a long answer. */
+const MAX_PARALLEL_SYNTHESIS = 3;
 
 export class Speaker {
   readonly pieces: SpokenPiece[] = [];
@@ -91,9 +93,26 @@ export class Speaker {
     if (this.#ended || this.#signal.aborted || text.trim() === '') return undefined;
     const piece: SpokenPiece = { text, style: o.style, kind: o.kind, round: o.round ?? 0, segmentId: this.#deps.nextSegmentId(), writtenSamples: 0, audio: { chunks: [], done: false, failed: false } };
     this.pieces.push(piece);
-    void this.#synthesize(piece, o.voice, o.rate);
+    this.#waiting.push(() => this.#synthesize(piece, o.voice, o.rate));
+    this.#startSynthesis();
     this.#notify();
     return piece;
+  }
+
+  readonly #waiting: Array<() => Promise<void>> = [];
+  #synthesizing = 0;
+
+  /** Starts queued syntheses, in order, up to the parallel bound. */
+  #startSynthesis(): void {
+    if (this.#signal.aborted) this.#waiting.length = 0;
+    while (this.#synthesizing < MAX_PARALLEL_SYNTHESIS && this.#waiting.length > 0) {
+      const next = this.#waiting.shift() as () => Promise<void>;
+      this.#synthesizing++;
+      void next().finally(() => {
+        this.#synthesizing--;
+        this.#startSynthesis();
+      });
+    }
   }
 
   /** Lets held audio out (speculative turn confirmed). */
