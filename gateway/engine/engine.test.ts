@@ -109,7 +109,7 @@ describe('conversation engine: barge-in', () => {
     await h.until(() => new Set(h!.outbound.writes.map((w) => w.segmentId)).size >= 2);
     const [s1, s2] = [...new Set(h.outbound.writes.map((w) => w.segmentId))] as [number, number];
     await h.until(() => h!.outbound.queuedMs(s2) > 4000);
-    h.advance(h.outbound.queuedMs(s1) + h.outbound.queuedMs(s2) / 2);
+    h.advance(h.outbound.queuedMs(s1) + h.outbound.queuedMs(s2) * 0.55);
     expect(h.outbound.heardMs(s1)).toBe(h.outbound.queuedMs(s1));
     h.bargeIn();
     await h.turns(1);
@@ -118,7 +118,7 @@ describe('conversation engine: barge-in', () => {
     expect(assistant.persona).toBe('assistant');
     expect(assistant.interrupted).toBe(true);
     const words = 'The second sentence is much longer than the first one, really it is.'.split(' ');
-    expect(assistant.content).toBe(`First sentence here. ${words.slice(0, Math.floor(words.length / 2)).join(' ')}`);
+    expect(assistant.content).toBe(`First sentence here. ${words.slice(0, Math.floor(words.length * 0.55)).join(' ')}`);
     expect(h.eventsOf('turn_timings')[0]?.timings.bargein).toBe(true);
     h.speak('Wait, one question');
     await h.playUntil(() => h!.eventsOf('turn_timings').length === 2);
