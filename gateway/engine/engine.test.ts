@@ -253,3 +253,17 @@ describe('conversation engine: languages and failures', () => {
     expect(h.messages().at(-1)).toMatchObject({ persona: 'assistant', content: 'One.', interrupted: true });
   });
 });
+
+describe('conversation engine: speech synthesis failures', () => {
+  it('skips a sentence the TTS could not speak, goes on with the next, and does not store it as said', async () => {
+    h = await EngineHarness.create({
+      replies: [{ content: 'This one fails. This one works.' }],
+      ttsFail: (r) => (r.text.includes('fails') ? { status: 400, message: 'bad SSML' } : undefined),
+    });
+    h.speak('Go on');
+    await h.turns(1);
+    expect(h.spoken()).toEqual(['This one fails.', 'This one works.']);
+    expect(h.messages().at(-1)).toMatchObject({ persona: 'assistant', content: 'This one works.' });
+    expect(h.messages().at(-1)?.interrupted).toBeUndefined();
+  });
+});

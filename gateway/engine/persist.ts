@@ -15,6 +15,7 @@ export function heardOfRound(speaker: Speaker, round: number): { content: string
   const parts: string[] = [];
   let interrupted = false;
   for (const p of pieces) {
+    if (p.audio.failed && p.writtenSamples === 0) continue; // never spoken (TTS failed): not said, not a cut
     const h = speaker.heard(p);
     if (!h.complete) interrupted = true;
     if (h.text !== '') parts.push(h.text);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { vi } from 'vitest';
 import { startLlmStandin, type ChatRequest, type LlmStandin, type ScriptedReply } from '../../../bench/standins/llm-server.ts';
 import { startSttStandin, type SttStandin } from '../../../bench/standins/stt-server.ts';
-import { startTtsStandin, type TtsStandin } from '../../../bench/standins/tts-server.ts';
+import { startTtsStandin, type TtsStandin, type TtsStandinOptions } from '../../../bench/standins/tts-server.ts';
 import {
   CallContext,
   ConfigSchema,
@@ -44,6 +44,8 @@ export interface HarnessOptions {
   readonly documents?: Record<string, string>;
   /** TTS speech length per character (ms): small keeps tests light, 70 is realistic. */
   readonly ttsMsPerChar?: number;
+  /** Makes the TTS stand-in refuse some requests. */
+  readonly ttsFail?: TtsStandinOptions['fail'];
 }
 
 const DEFAULT_INITIATE = {
@@ -91,7 +93,7 @@ export class EngineHarness {
     const respond = typeof o.replies === 'function' ? o.replies : () => queue?.shift() ?? { content: 'Okay.' };
     this.llm = await startLlmStandin({ ttftMs: 2, tokensPerSec: 2000, respond });
     this.stt = await startSttStandin({ finalDelayMs: 5, transcript: (u) => this.said[u.index] ?? '' });
-    this.tts = await startTtsStandin({ ttfbMs: 1, realtimeFactor: Infinity, msPerChar: o.ttsMsPerChar ?? 10 });
+    this.tts = await startTtsStandin({ ttfbMs: 1, realtimeFactor: Infinity, msPerChar: o.ttsMsPerChar ?? 10, ...(o.ttsFail ? { fail: o.ttsFail } : {}) });
     this.control = await startControlRecorder(o.onAction);
     const sections = o.config ?? {};
     this.config = ConfigSchema.parse({
