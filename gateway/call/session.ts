@@ -5,7 +5,6 @@
  * synchronously inside the socket callback (the message buffer is only valid until it returns).
  */
 import type { Logger } from 'pino';
-import { mulawDecode, mulawEncode } from '../../dsp/codecs/index.ts';
 import { ControlApiError, type CallContext, type Carrier, type Config, type ControlClient } from '../../control/contract/index.ts';
 import { createCodec, type CarrierCodec, type InboundEvent, type OutboundEvent, type PageMessage, type WireMessage } from '../carriers/index.ts';
 import type { DspChannel, DspHost } from '../dsp/index.ts';
@@ -15,7 +14,12 @@ import { TurnMachine } from '../turns/index.ts';
 import type { CallEngine, CallEngineFactory, EnginePorts, StageMetric, TurnEvent } from './engine-port.ts';
 import { CallClosedError } from './errors.ts';
 import { CLOSE, CONGESTED_BYTES, ENGINE_CLOSE_MAX_MS, HANGUP_PLAYOUT_MAX_MS, MAX_MESSAGE_BYTES, SLOW_READER_BYTES, SLOW_READER_MS } from './limits.ts';
+import { ReferenceTap } from '../outbound/reference-tap.ts';
+import { settleWithin } from './bounded-wait.ts';
+import { CallCounters } from './call-counters.ts';
+import { FrameAssembler } from './frame-assembler.ts';
 import { InboundGuard } from './inbound-guard.ts';
+import { TurnLatency } from './turn-latency.ts';
 import type { GatewayObserver } from './observer.ts';
 import type { ResourceRegistry, TimerHandle } from './registry.ts';
 
@@ -70,21 +74,17 @@ export class CallSession {
   #linkOpen = true;
   #closing: Promise<void> | undefined;
   readonly #timers = new Set<TimerHandle>();
-  // Rechunking inbound audio into exact 20 ms frames for the DSP ring.
-  #frame: Int16Array;
-  #frameFill = 0;
-  #frameSilent = true;
+  readonly #frames: FrameAssembler;
+  /** Hands a completed 20 ms frame to the DSP ring (bound once: no closure per message). */
+  readonly #toDsp = (frame: Int16Array, silent: boolean) => void this.#channel.pushAudio(frame, this.now(), silent);
   #audioSeen = false;
-  readonly #refScratch = { mu: new Uint8Array(480), pcm: new Int16Array(480) };
+  readonly #reference: ReferenceTap;
+  readonly #counters: CallCounters;
   /** Reused for every outbound frame (no object per frame on the hot path). */
   readonly #audioOut: { type: 'audio'; pcm: Int16Array } = { type: 'audio', pcm: new Int16Array(0) };
-  // Latency bookkeeping of the current turn.
-  #answerFromMs: number | undefined;
-  #endpointMs: number | undefined;
-  #stageMs: Partial<Record<StageMetric, number>> = {};
+  readonly #latency = new TurnLatency();
   #slowSinceMs = -1;
   #hangupReason: CloseReason | undefined;
-  #reported = { late: 0, aecDropped: 0, aecMissed: 0, ringDrops: 0 };
 
   constructor(callId: string, carrier: Carrier, link: CarrierLink, env: SessionEnv) {
     this.callId = callId;
@@ -95,7 +95,9 @@ export class CallSession {
     const acsRate = env.config.media.acs_audio_format === 'Pcm24KMono' ? 24000 : 16000;
     this.#codec = createCodec(carrier, acsRate);
     this.#guard = new InboundGuard(this.now());
-    this.#frame = new Int16Array(this.#codec.frameSamples);
+    this.#reference = new ReferenceTap(carrier === 'twilio');
+    this.#counters = new CallCounters(env.metrics, this.#attrs, carrier);
+    this.#frames = new FrameAssembler(this.#codec.frameSamples);
     this.#channel = this.#attachDsp();
     this.#pacer = this.#createPacer();
     const f = env.config.features;
@@ -178,7 +180,8 @@ export class CallSession {
       case 'audio':
         this.#audioSeen = true;
         this.#guard.frames++;
-        return this.#pushAudio(event.pcm, event.silent, now);
+        // A full DSP ring (the DSP thread far behind) is counted by the channel.
+        return this.#frames.push(event.pcm, event.silent, this.#toDsp);
       case 'start':
         return this.#onStart(event.sampleRateHz);
       case 'dtmf':
@@ -204,30 +207,13 @@ export class CallSession {
     if (code !== undefined) void this.close('protocol', code, detail);
   }
 
-  #pushAudio(pcm: Int16Array, silent: boolean, now: number): void {
-    const frame = this.#frame;
-    let offset = 0;
-    while (offset < pcm.length) {
-      const n = Math.min(frame.length - this.#frameFill, pcm.length - offset);
-      frame.set(pcm.subarray(offset, offset + n), this.#frameFill);
-      this.#frameFill += n;
-      offset += n;
-      if (!silent) this.#frameSilent = false;
-      if (this.#frameFill < frame.length) break;
-      this.#channel.pushAudio(frame, now, this.#frameSilent); // a full ring is counted by the channel
-      this.#frameFill = 0;
-      this.#frameSilent = true;
-    }
-  }
-
   #onStart(sampleRateHz: number): void {
     if (sampleRateHz === this.#channel.carrierRateHz) return;
     if (this.#audioSeen) return this.#refuse('bad_field', CLOSE.invalidPayload, 'audio format changed mid-stream');
     // ACS announced another rate than configured, before any audio: rebuild the media path for it.
     this.#channel.detach();
     this.#pacer.close();
-    this.#frame = new Int16Array(sampleRateHz / 50);
-    this.#frameFill = 0;
+    this.#frames.resize(sampleRateHz / 50);
     this.#channel = this.#attachDsp();
     this.#pacer = this.#createPacer();
   }
@@ -256,7 +242,7 @@ export class CallSession {
         },
         stopAudio: () => this.#send({ type: 'stop_audio' }),
         congested: () => this.#link.bufferedAmount() > CONGESTED_BYTES,
-        reference: (pcm, start) => this.#reference(pcm, start),
+        reference: (pcm, start) => void this.#channel.pushReference(this.#reference.of(pcm), start),
         firstAudio: (_turnId, at) => this.#onFirstAudio(at),
         speakingChanged: (speaking, at) => this.#turns.setAgentSpeaking(speaking, at),
       },
@@ -269,25 +255,9 @@ export class CallSession {
     return message === undefined ? false : this.#link.send(message);
   }
 
-  /** The AEC reference: exactly what the caller hears, so μ-law quantisation is applied to it too. */
-  #reference(pcm: Int16Array, playStartMs: number): void {
-    if (this.carrier === 'twilio') {
-      const n = pcm.length;
-      mulawEncode(pcm, this.#refScratch.mu.subarray(0, n));
-      mulawDecode(this.#refScratch.mu.subarray(0, n), this.#refScratch.pcm.subarray(0, n));
-      this.#channel.pushReference(this.#refScratch.pcm.subarray(0, n), playStartMs);
-    } else {
-      this.#channel.pushReference(pcm, playStartMs);
-    }
-  }
-
   #onTurnEvent(event: TurnEvent): void {
     if (event.type === 'turn_end') {
-      const endpoint = event.atMs - event.lastVoicedMs;
-      this.#env.metrics.stages['call.turn.endpoint.latency'].record(endpoint, this.#attrs);
-      this.#answerFromMs = event.lastVoicedMs;
-      this.#endpointMs = endpoint;
-      this.#stageMs = {};
+      this.#env.metrics.stages['call.turn.endpoint.latency'].record(this.#latency.turnEnded(event.atMs, event.lastVoicedMs), this.#attrs);
     }
     this.#env.observer?.onTurnEvent?.(this.callId, event);
     try {
@@ -307,22 +277,19 @@ export class CallSession {
   }
 
   #onFirstAudio(atMs: number): void {
-    if (this.#answerFromMs === undefined) return;
-    const answer = atMs - this.#answerFromMs;
-    this.#answerFromMs = undefined;
-    this.#env.metrics.stages['call.answer.latency'].record(answer, this.#attrs);
-    if (this.carrier === 'softphone') {
-      const s = this.#stageMs;
-      this.#page({
-        type: 'latency',
-        turn_id: `t${Math.round(atMs)}`,
-        answer_ms: answer,
-        endpoint_ms: this.#endpointMs,
-        stt_final_ms: s['call.stt.final.latency'],
-        llm_ttft_ms: s['call.llm.ttft'],
-        tts_ttfb_ms: s['call.tts.ttfb'],
-      });
-    }
+    const turn = this.#latency.firstAudio(atMs);
+    if (turn === undefined) return;
+    this.#env.metrics.stages['call.answer.latency'].record(turn.answerMs, this.#attrs);
+    if (this.carrier !== 'softphone') return;
+    this.#page({
+      type: 'latency',
+      turn_id: `t${Math.round(atMs)}`,
+      answer_ms: turn.answerMs,
+      endpoint_ms: turn.endpointMs,
+      stt_final_ms: turn.stages['call.stt.final.latency'],
+      llm_ttft_ms: turn.stages['call.llm.ttft'],
+      tts_ttfb_ms: turn.stages['call.tts.ttfb'],
+    });
   }
 
   /** Sends a page event to the softphone (ignored by other carriers). */
@@ -333,7 +300,7 @@ export class CallSession {
   #recordStage(metric: StageMetric, ms: number): void {
     // Answer latency is measured here from the playout path itself (last voiced frame → first byte sent).
     if (metric === 'call.answer.latency' || !Number.isFinite(ms) || ms < 0) return;
-    this.#stageMs[metric] = ms;
+    this.#latency.stage(metric, ms);
     this.#env.metrics.stages[metric].record(ms, this.#attrs);
   }
 
@@ -376,20 +343,8 @@ export class CallSession {
 
   /** Once a second: adds this call's hot-path counts to the metrics. */
   flushCounters(): void {
-    const m = this.#env.metrics;
-    if (this.#guard.frames > 0) m.framesIn.add(this.#guard.frames, this.#attrs);
+    this.#counters.flush(this.#guard.frames, this.#channel.counters());
     this.#guard.frames = 0;
-    const c = this.#channel.counters();
-    const r = this.#reported;
-    const late = c.lateFrames + c.ringDrops + c.inDrops;
-    if (late > r.late) m.framesLate.add(late - r.late, this.#attrs);
-    if (c.aecDropped > r.aecDropped) m.aecDropped.add(c.aecDropped - r.aecDropped, this.#attrs);
-    if (c.aecMissed > r.aecMissed) m.aecMissed.add(c.aecMissed - r.aecMissed, this.#attrs);
-    r.late = late;
-    r.aecDropped = c.aecDropped;
-    r.aecMissed = c.aecMissed;
-    if (Number.isFinite(c.erleDb)) m.erleByCarrier.set(this.carrier, c.erleDb);
-    if (c.aecDelayMs >= 0) m.aecDelay.record(c.aecDelayMs, this.#attrs);
   }
 
   /** Socket drained: send what the pacer holds. */
@@ -441,19 +396,7 @@ export class CallSession {
   }
 
   async #closeEngine(engine: CallEngine): Promise<void> {
-    let timer: TimerHandle | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = this.#env.registry.setTimeout(() => {
-        this.#env.log.warn({ callId: this.callId }, 'engine close timed out');
-        resolve();
-      }, ENGINE_CLOSE_MAX_MS);
-    });
-    try {
-      await Promise.race([engine.close(), timeout]);
-    } catch (error) {
-      this.#env.log.error({ callId: this.callId, err: error }, 'engine close failed');
-    } finally {
-      timer?.cancel();
-    }
+    const closing = engine.close().catch((error: unknown) => this.#env.log.error({ callId: this.callId, err: error }, 'engine close failed'));
+    if (!(await settleWithin(closing, ENGINE_CLOSE_MAX_MS, this.#env.registry))) this.#env.log.warn({ callId: this.callId }, 'engine close timed out');
   }
 }

@@ -139,6 +139,7 @@ export class DspHost {
 
   /** Starts a DSP tick on every idle lane that has calls and whose last tick began ≥ one period ago. */
   tick(nowMs: number): void {
+    if (this.#closed) return;
     for (let i = 0; i < this.#lanes.length; i++) {
       const lane = this.#lanes[i] as Lane;
       if (lane.busy || lane.channels.size === 0 || nowMs - lane.lastStartMs < DSP_TICK_MS - 2) continue;

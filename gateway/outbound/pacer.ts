@@ -15,6 +15,7 @@
 import { Resampler } from '../../dsp/resample/index.ts';
 import type { OutboundAudio, SegmentTag } from '../call/engine-port.ts';
 import { CallClosedError, OverflowError } from '../call/errors.ts';
+import { FrameQueue } from './frame-queue.ts';
 
 /** Where the pacer's decisions go (the session: codec + socket, AEC reference, metrics). */
 export interface PacerSink {
@@ -100,15 +101,7 @@ export class OutboundPacer implements OutboundAudio {
   readonly #callId: string;
   readonly #resampler: Resampler;
   readonly #scratch: Int16Array;
-  // The queue: `#cap` frame slots; committed frames are [head, head + count); the slot after them is being filled.
-  readonly #cap: number;
-  readonly #frames: Int16Array;
-  readonly #len: Uint16Array;
-  readonly #segOf: Int32Array;
-  #head = 0;
-  #count = 0;
-  #fillLen = 0;
-  #fillSeg: Segment | undefined;
+  readonly #queue: FrameQueue<Segment>;
   readonly #segments = new Map<number, Segment>();
   readonly #jobs: WriteJob[] = [];
   readonly #endWaiters: EndWaiter[] = [];
@@ -128,10 +121,7 @@ export class OutboundPacer implements OutboundAudio {
     this.#now = options.now;
     this.#sink = options.sink;
     this.#callId = options.callId;
-    this.#cap = Math.ceil((options.queueMs ?? 4000) / 20);
-    this.#frames = new Int16Array(this.#cap * this.#frame);
-    this.#len = new Uint16Array(this.#cap);
-    this.#segOf = new Int32Array(this.#cap);
+    this.#queue = new FrameQueue<Segment>(Math.ceil((options.queueMs ?? 4000) / 20), this.#frame);
     this.#resampler = new Resampler(options.engineRateHz, options.carrierRateHz);
     // Resampling happens in blocks of at most 200 ms of output.
     this.#scratch = new Int16Array(this.#resampler.maxOutputLength(Math.ceil((options.engineRateHz * 200) / 1000)) + 8);
@@ -144,7 +134,7 @@ export class OutboundPacer implements OutboundAudio {
 
   /** Milliseconds of audio queued here, not yet sent. */
   get backlogMs(): number {
-    return ((this.#count * this.#frame + this.#fillLen) * 1000) / this.#carrierRateHz;
+    return ((this.#queue.count * this.#frame + this.#queue.fillSamples) * 1000) / this.#carrierRateHz;
   }
 
   /** Milliseconds sent and not yet played at the carrier (the lead). */
@@ -216,10 +206,7 @@ export class OutboundPacer implements OutboundAudio {
 
   clear(): void {
     const now = this.#now();
-    this.#head = 0;
-    this.#count = 0;
-    this.#fillLen = 0;
-    this.#fillSeg = undefined;
+    this.#queue.clear();
     for (const job of this.#jobs.splice(0)) {
       job.signal.removeEventListener('abort', job.onAbort);
       job.resolve(); // accepted and dropped: the caller asked for silence
@@ -227,7 +214,6 @@ export class OutboundPacer implements OutboundAudio {
     this.#sink.stopAudio();
     // What was sent but not yet played is now never heard.
     for (const seg of this.#segments.values()) {
-      seg.queuedFrames = 0;
       if (seg.lastPlayEndMs > now) {
         seg.sentMs -= seg.lastPlayEndMs - now;
         seg.lastPlayEndMs = now;
@@ -245,17 +231,15 @@ export class OutboundPacer implements OutboundAudio {
   service(now: number): void {
     if (this.#closed) return;
     if (this.#jobs.length > 0) this.#feed();
-    while (this.#count > 0) {
-      const slot = this.#head;
-      const seg = this.#segments.get(this.#segOf[slot] as number);
-      if (seg === undefined || seg.dropped) {
-        this.#pop(seg);
+    const queue = this.#queue;
+    for (let seg = queue.headOwner(); seg !== undefined; seg = queue.headOwner()) {
+      if (seg.dropped) {
+        queue.pop();
         continue;
       }
-      const len = this.#len[slot] as number;
-      const durMs = (len * 1000) / this.#carrierRateHz;
+      const view = queue.headPcm();
+      const durMs = (view.length * 1000) / this.#carrierRateHz;
       if (this.leadAt(now) + durMs > this.#leadMs || this.#sink.congested()) break;
-      const view = this.#frames.subarray(slot * this.#frame, slot * this.#frame + len);
       if (this.#answeredTurn !== seg.turnId) {
         this.#answeredTurn = seg.turnId;
         this.#sink.firstAudio(seg.turnId, now);
@@ -266,7 +250,7 @@ export class OutboundPacer implements OutboundAudio {
       this.#sink.reference(view, start);
       seg.sentMs += durMs;
       seg.lastPlayEndMs = this.#playEndMs;
-      this.#pop(seg);
+      queue.pop();
     }
     if (this.#jobs.length > 0) this.#feed();
     if (this.#endWaiters.length > 0) this.#resolveEnded(now, false);
@@ -286,8 +270,7 @@ export class OutboundPacer implements OutboundAudio {
       w.signal.removeEventListener('abort', w.onAbort);
       w.reject(error);
     }
-    this.#count = 0;
-    this.#fillLen = 0;
+    this.#queue.clear();
     this.#speaking = false;
   }
 
@@ -323,10 +306,10 @@ export class OutboundPacer implements OutboundAudio {
   }
 
   #dropTurn(turnId: string, reason: unknown): void {
-    for (const seg of this.#segments.values()) if (seg.turnId === turnId) seg.dropped = true;
-    if (this.#fillSeg?.turnId === turnId) {
-      this.#fillLen = 0;
-      this.#fillSeg = undefined;
+    for (const seg of this.#segments.values()) {
+      if (seg.turnId !== turnId) continue;
+      seg.dropped = true;
+      this.#queue.dropPartialOf(seg);
     }
     for (let i = this.#jobs.length - 1; i >= 0; i--) {
       const job = this.#jobs[i] as WriteJob;
@@ -345,11 +328,11 @@ export class OutboundPacer implements OutboundAudio {
     while (this.#jobs.length > 0) {
       const job = this.#jobs[0] as WriteJob;
       while (job.pcm.length > 0) {
-        const room = Math.min(this.#freeSamples(), this.#scratch.length) - 2;
+        const room = Math.min(this.#queue.freeSamples(), this.#scratch.length) - 2;
         const take = Math.min(job.pcm.length, Math.floor((room * down) / up));
         if (take <= 0) return;
         const n = this.#resampler.process(job.pcm.subarray(0, take), this.#scratch);
-        this.#append(this.#scratch.subarray(0, n), job.seg);
+        this.#queue.append(this.#scratch.subarray(0, n), job.seg);
         job.pcm = job.pcm.subarray(take);
       }
       this.#jobs.shift();
@@ -359,50 +342,14 @@ export class OutboundPacer implements OutboundAudio {
     }
   }
 
-  #freeSamples(): number {
-    const partial = this.#fillLen > 0 ? 1 : 0;
-    return (this.#cap - this.#count - partial) * this.#frame + (partial ? this.#frame - this.#fillLen : 0);
-  }
-
-  #append(samples: Int16Array, seg: Segment): void {
-    if (this.#fillLen > 0 && this.#fillSeg !== seg) this.#commitPartial();
-    let offset = 0;
-    while (offset < samples.length) {
-      const slot = (this.#head + this.#count) % this.#cap;
-      const n = Math.min(this.#frame - this.#fillLen, samples.length - offset);
-      this.#frames.set(samples.subarray(offset, offset + n), slot * this.#frame + this.#fillLen);
-      this.#fillLen += n;
-      this.#fillSeg = seg;
-      offset += n;
-      if (this.#fillLen === this.#frame) this.#commitPartial();
-    }
-  }
-
+  /** Commits `seg`'s partial frame once no write of it is still waiting. */
   #commitPartialOf(seg: Segment): void {
-    if (this.#fillLen > 0 && this.#fillSeg === seg && !this.#jobs.some((j) => j.seg === seg)) this.#commitPartial();
-  }
-
-  #commitPartial(): void {
-    const seg = this.#fillSeg;
-    if (this.#fillLen === 0 || seg === undefined) return;
-    const slot = (this.#head + this.#count) % this.#cap;
-    this.#len[slot] = this.#fillLen;
-    this.#segOf[slot] = seg.id;
-    seg.queuedFrames++;
-    this.#count++;
-    this.#fillLen = 0;
-    this.#fillSeg = undefined;
-  }
-
-  #pop(seg: Segment | undefined): void {
-    if (seg) seg.queuedFrames--;
-    this.#head = (this.#head + 1) % this.#cap;
-    this.#count--;
+    if (this.#queue.filling === seg && !this.#jobs.some((j) => j.seg === seg)) this.#queue.commitPartial();
   }
 
   #segmentDone(seg: Segment, now: number): boolean {
     if (seg.dropped) return true;
-    if (seg.queuedFrames > 0 || this.#fillSeg === seg) return false;
+    if (seg.queuedFrames > 0 || this.#queue.filling === seg) return false;
     if (this.#jobs.some((j) => j.seg === seg)) return false;
     return now >= seg.lastPlayEndMs;
   }
@@ -418,7 +365,7 @@ export class OutboundPacer implements OutboundAudio {
   }
 
   #updateSpeaking(now: number): void {
-    const speaking = this.#count > 0 || this.#fillLen > 0 || this.#jobs.length > 0 || this.#playEndMs > now;
+    const speaking = this.#queue.count > 0 || this.#queue.fillSamples > 0 || this.#jobs.length > 0 || this.#playEndMs > now;
     if (speaking === this.#speaking) return;
     this.#speaking = speaking;
     this.#sink.speakingChanged(speaking, now);
