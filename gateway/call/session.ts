@@ -313,9 +313,12 @@ export class CallSession {
   #hangupNow(): void {
     const reason = this.#hangupReason;
     if (reason === undefined || this.closed) return;
-    this.#env.control
-      .act(this.callId, { action_id: `${this.callId}:hangup`, action: { type: 'hangup' } })
-      .catch((error: unknown) => this.#env.log.warn({ callId: this.callId, err: error }, 'hangup action failed'));
+    // After a transfer the carrier has moved the call: hanging it up would cut the transferred call.
+    if (reason !== 'transfer') {
+      this.#env.control
+        .act(this.callId, { action_id: `${this.callId}:hangup`, action: { type: 'hangup' } })
+        .catch((error: unknown) => this.#env.log.warn({ callId: this.callId, err: error }, 'hangup action failed'));
+    }
     this.#page({ type: 'hangup' });
     void this.close(reason, CLOSE.normal);
   }
