@@ -16,6 +16,7 @@ import { latencyFloor } from '../lib/floor.ts';
 import { progress } from '../lib/progress.ts';
 import { pick, round, summarize } from '../lib/stats.ts';
 import { aggregateTurns } from '../lib/turns.ts';
+import { runWarnings, watchMachine } from '../lib/machine.ts';
 import { DEFAULT_TIMING, startStack, type StackTiming } from '../harness/stack.ts';
 import { runCalls, counterDelta } from '../lib/call-run.ts';
 import { gatewayReported, loadCallerVoices, resultsDir, stageMeans, writeLatencyCharts } from './common.ts';
@@ -25,6 +26,7 @@ export const BENCH_REPLY = 'I am sorry to hear that! Let me note the details of 
 
 export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   const started = performance.now();
+  const machine = watchMachine();
   const calls = Math.round(numberFlag(args, 'calls', 100));
   const seconds = numberFlag(args, 'seconds', 30);
   const spec = stringFlag(args, 'speculative', 'off');
@@ -74,6 +76,8 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     const framesLateSteady = counterDelta(r.metricsWindowStart, r.metricsWindowEnd, 'call_frames_late_total');
     const framesInSteady = counterDelta(r.metricsWindowStart, r.metricsWindowEnd, 'call_frames_in_total');
     const measuredStages = stageMeans(r.metricsBefore, r.metricsAfter);
+    const load = machine();
+    const warnings = runWarnings(load, r.callerLatenessMs.p99, framesLateSteady !== null && framesInSteady ? framesLateSteady / framesInSteady : null, 2);
     const tag = `answer-latency-${spec}`;
     writeLatencyCharts(outDir, tag, `${calls} calls, speculative ${spec}`, agg, stages, measuredStages, latency);
     const result = {
@@ -114,6 +118,8 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
       gateway_rss_mb: { before: round(r.gatewayRssMb.before), peak: round(r.gatewayRssMb.peak) },
       caller_process_cpu_pct: round(r.callerCpuPct),
       caller_send_lateness_ms: pick(r.callerLatenessMs, ['p50', 'p99', 'max'], 2),
+      machine: load,
+      warnings,
       targets: {
         'gateway_overhead_ms.p99 < 5': overhead.count > 0 ? overhead.p99 < 5 : null,
         ...(spec === 'on' ? { 'ratio_to_floor.p50 < 0.8': ratio.count > 0 ? ratio.p50 < 0.8 : null } : {}),
@@ -142,4 +148,5 @@ function printSummary(r: Record<string, unknown>): void {
   console.log(`  gateway event loop    lag ${j(r.event_loop_lag_ms)}, ELU ${r.gateway_elu}, CPU ${r.gateway_cpu_pct}% of a core, RSS ${j(r.gateway_rss_mb)} MB`);
   console.log(`  caller process        CPU ${r.caller_process_cpu_pct}%, frame send lateness ms ${j(r.caller_send_lateness_ms)}`);
   console.log(`  targets               ${j(r.targets)}`);
+  for (const w of r.warnings as string[]) console.log(`  warning: ${w}`);
 }

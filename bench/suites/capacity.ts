@@ -16,6 +16,7 @@ import { latencyFloor } from '../lib/floor.ts';
 import { progress } from '../lib/progress.ts';
 import { fitLine, round, summarize } from '../lib/stats.ts';
 import { aggregateTurns } from '../lib/turns.ts';
+import { watchMachine } from '../lib/machine.ts';
 import { DEFAULT_TIMING, startStack } from '../harness/stack.ts';
 import { BENCH_REPLY } from './answer-latency.ts';
 import { loadCallerVoices, resultsDir } from './common.ts';
@@ -48,6 +49,7 @@ interface Step {
 
 export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   const started = performance.now();
+  const machine = watchMachine();
   const steps = stringFlag(args, 'steps', '10,25,50,75,100,150,200,300,400')
     .split(',')
     .map((s) => Number(s.trim()));
@@ -139,6 +141,7 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     idle_rss_mb: round(idleRssMb),
     stopped_by: results.find((s) => !s.held)?.why ?? 'ran out of steps (raise --steps)',
     curve: results,
+    machine: machine(),
     targets: {
       'calls_per_core >= 100': Number.isFinite(cpuPerCall) ? 100 / cpuPerCall >= 100 : null,
       'rss_per_call_mb < 1': Number.isFinite(rssPerCall) ? rssPerCall < 1 : null,
