@@ -68,7 +68,9 @@ async function* streamChat(client: OpenAI, endpoint: LlmEndpoint, request: LlmRe
       const content = choice.delta.content;
       if (content) yield { type: 'text', text: content };
       for (const d of choice.delta.tool_calls ?? []) {
-        const call = calls.get(d.index) ?? { id: '', name: '', args: '' };
+        const known = calls.get(d.index);
+        if (known === undefined) yield { type: 'tool_call_start', index: d.index, name: d.function?.name ?? '' };
+        const call = known ?? { id: '', name: '', args: '' };
         if (d.id) call.id = d.id;
         if (d.function?.name) call.name += d.function.name;
         if (d.function?.arguments) call.args += d.function.arguments;

@@ -42,6 +42,9 @@ describe('LLM router over the OpenAI SDK', () => {
     expect(text(events)).toBe('Sure, noted.');
     expect(events.filter((e) => e.type === 'tool_call')).toMatchObject([{ name: 'updated_claim', arguments: '{"updates":[]}' }]);
     expect(events.at(-1)).toMatchObject({ type: 'done', finishReason: 'tool_calls' });
+    // The start of a tool call is its first token: it comes before the arguments are complete.
+    expect(events.findIndex((e) => e.type === 'tool_call_start')).toBeLessThan(events.findIndex((e) => e.type === 'tool_call'));
+    expect(events.find((e) => e.type === 'tool_call_start')).toMatchObject({ index: 0, name: 'updated_claim' });
     expect(llm.requests[0]?.model).toBe('fast-model');
     expect(llm.requests[0]?.tools?.[0]?.function.name).toBe('updated_claim');
   });

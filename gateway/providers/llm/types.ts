@@ -21,9 +21,11 @@ export interface LlmRequest {
   readonly json?: boolean;
 }
 
-/** What a streamed answer yields, in order: text pieces, then complete tool calls, then `done`. */
+/** What a streamed answer yields, in order: text pieces and tool-call starts, then complete tool calls, then `done`. */
 export type LlmEvent =
   | { readonly type: 'text'; readonly text: string }
+  /** The model began a tool call (its first token): arguments are still streaming. Counts for time to first token. */
+  | { readonly type: 'tool_call_start'; readonly index: number; readonly name: string }
   | { readonly type: 'tool_call'; readonly id: string; readonly name: string; readonly arguments: string }
   | { readonly type: 'done'; readonly model: string; readonly finishReason: string };
 
