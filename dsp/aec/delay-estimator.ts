@@ -148,6 +148,13 @@ export class DelayEstimator {
     return this.bestCorr;
   }
 
+  /** Normalised correlation at the lag nearest `delaySamples` (as of the latest update). */
+  correlationAt(delaySamples: number): number {
+    const lag = Math.round((delaySamples - this.centreOffset) / this.blockSamples);
+    if (lag < 0 || lag > this.maxLag) return 0;
+    return this.corr[lag]!;
+  }
+
   /** Forgets everything (new call). */
   reset(): void {
     this.farMean.fill(0);

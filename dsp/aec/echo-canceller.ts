@@ -49,6 +49,7 @@ const FAR_ACTIVE_MS = 1e-6;
 
 // A new lag must correlate at least this well to be taken for a new echo path.
 const PATH_CHANGE_CORRELATION = 0.3;
+const PATH_CHANGE_LEAD = 0.1;
 
 type Mode = { -readonly [K in keyof SuppressorMode]: SuppressorMode[K] };
 
@@ -189,9 +190,11 @@ export class EchoCanceller {
   }
 
   /**
-   * Mean square of the echo predicted to remain in the last output frame. Before the echo path is
-   * known it is the loudest far-end level within the delay range (echo assumed as loud as the far
-   * end), so that an echo the filter has not learned yet is never taken for the caller.
+   * Mean square of the echo predicted to remain in the last output frame. While the filter does not
+   * model the echo path, it is the loudest far-end level within the delay range times the echo
+   * gain seen so far (near over far, running median, 6 dB up; 0 dB for the first 2 s of far-end
+   * signal), so that an echo the filter has not learned yet is never taken for the caller, and a
+   * call without echo soon lets the caller through.
    */
   get echoPredictionEnergy(): number {
     return this.tracker.framePrediction;
@@ -329,7 +332,10 @@ export class EchoCanceller {
     if (!this.tracker.converged) return;
     const est = this.delay.delaySamples;
     const modelled = this.epf.peakTap();
-    if (Math.abs(est - modelled) > 2 * this.B && this.delay.confidence >= PATH_CHANGE_CORRELATION) this.tracker.pathChanged();
+    if (Math.abs(est - modelled) <= 2 * this.B || this.delay.confidence < PATH_CHANGE_CORRELATION) return;
+    // The new lag must also beat the modelled one clearly: the caller's speech can raise a chance
+    // peak, but the echo the filter models stays in the near end and keeps its own correlation.
+    if (this.delay.confidence > this.delay.correlationAt(modelled) + PATH_CHANGE_LEAD) this.tracker.pathChanged();
   }
 
   private nearSpectrum(): void {
@@ -363,8 +369,10 @@ export class EchoCanceller {
       sy += epf.yf[i]! * epf.yf[i]!;
     }
     const fraction = this.suppression ? this.sup.echoFraction : se > 0 ? Math.min(4, sy / se) : 0;
-    t.block(echoExpected, sd, se, so, sy, fraction, epf.farMax(false), this.delay.locked);
+    const nearSpeech = !this.idle && (t.converged ? this.sup.nearSpeechSum > 0 : sd > epf.farMax(true) * this.B);
+    t.block(echoExpected, sd, se, so, sy, fraction, epf.farMax(false), nearSpeech);
+    // The reported delay is the filter's: the envelope estimate alone can lock on a chance
+    // correlation when there is no echo at all.
     if (t.converged && this.blocks % 50 === 0) t.setDelaySamples(epf.peakTap());
-    else if (!t.converged && this.delay.locked) t.setDelaySamples(this.delay.delaySamples);
   }
 }

@@ -19,15 +19,21 @@ const HANG_BLOCKS = 5;
 // path change rather than a caller: a caller who talks over the agent stops it (barge-in).
 const DUTY_RATE = 1 / 200;
 const DUTY_PATH_CHANGE = 0.9;
-// Without any echo found after 5 s of far-end speech, there is no echo to predict.
-const NO_ECHO_BLOCKS = 500;
+// Echo gain (near over loudest far block in the delay range) is tracked as a running median, in
+// natural-log steps of 0.05 (≈ 0.2 dB) per far-end block: it follows a change of 20 dB in ≈ 1 s, and
+// the caller talking over the agent part of the time does not move a median much.
+const GAIN_STEP = 0.05;
+// The median is trusted after 2 s of far-end signal; until then the echo is assumed as loud as the
+// far end. The prediction uses 4× (6 dB over) the median: echo levels spread around it.
+const GAIN_BLOCKS = 200;
+const GAIN_SAFETY = 4;
 
 /**
  * State machine and statistics shared by the canceller's blocks.
  *
  * @example
  * tracker.detectDoubleTalk(farActive, errorSum, predictedSum, nearMs, farMaxMs);
- * tracker.block(farActive, sd, se, so, sy, fraction, farMaxMs, locked);
+ * tracker.block(farActive, sd, se, so, sy, fraction, farMaxMs, nearSpeech);
  */
 export class EchoTracker {
   private readonly sampleRateHz: number;
@@ -41,7 +47,8 @@ export class EchoTracker {
   private dt = false;
   private hang = 0;
   private dtDuty = 0;
-  private farBlocks = 0;
+  private gainBlocks = 0;
+  private logGain = 0;
   private isFarActive = false;
   private delaySamples = -1;
   private accOut = 0;
@@ -108,7 +115,7 @@ export class EchoTracker {
   reset(): void {
     this.linD = this.linE = this.outD = this.outO = 0;
     this.isConverged = this.everConverged = this.dt = this.isFarActive = false;
-    this.hang = this.dtDuty = this.farBlocks = 0;
+    this.hang = this.dtDuty = this.gainBlocks = this.logGain = 0;
     this.delaySamples = -1;
     this.accOut = this.accEcho = this.accPred = 0;
     this.frameOutput = this.frameEcho = this.framePrediction = 0;
@@ -155,18 +162,27 @@ export class EchoTracker {
   /**
    * Block statistics: sums of near², linear error², output², echo estimate² over the block, the
    * predicted echo fraction of the output, the loudest far block within the delay range, and
-   * whether the delay estimator has locked.
+   * whether the block shows any near-end speech evidence.
    */
-  block(farActive: boolean, sd: number, se: number, so: number, sy: number, echoFraction: number, farMaxMs: number, delayLocked: boolean): void {
+  block(farActive: boolean, sd: number, se: number, so: number, sy: number, echoFraction: number, farMaxMs: number, nearSpeech: boolean): void {
     this.isFarActive = farActive;
     this.accOut += so;
     this.accEcho += sy;
     let pred = echoFraction * so;
-    if (farActive) this.farBlocks++;
-    const echoKnown = this.isConverged || (!this.everConverged && !delayLocked && this.farBlocks > NO_ECHO_BLOCKS);
-    if (!echoKnown) pred = Math.max(pred, farMaxMs * this.B);
+    if (farActive && farMaxMs > 0) {
+      const x = Math.log((sd / this.B + 1e-15) / farMaxMs);
+      this.logGain += x > this.logGain ? GAIN_STEP : -GAIN_STEP;
+      this.gainBlocks++;
+    }
+    if (!this.isConverged) {
+      // The filter does not model the echo (yet): predict it from the far end's level.
+      const gain = this.gainBlocks < GAIN_BLOCKS ? 1 : Math.min(1, GAIN_SAFETY * Math.exp(this.logGain));
+      pred = Math.max(pred, gain * farMaxMs * this.B);
+    }
     this.accPred += pred;
-    if (!farActive || this.dt) return;
+    // ERLE is measured on far-end-only blocks: no double talk, and not even a hint of near-end speech
+    // (a caller the detector missed would look like a filter that stopped cancelling).
+    if (!farActive || this.dt || nearSpeech) return;
     const a = 1 / LINEAR_MEMORY_BLOCKS;
     this.linD += a * (sd - this.linD);
     this.linE += a * (se - this.linE);

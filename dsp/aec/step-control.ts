@@ -111,7 +111,10 @@ export class StepControl {
     const rate = (START_RATE * Math.min(s.sxx, see)) / see;
     this.sumAdapt += rate;
     for (let f = 0; f < K; f++) mu[f] = rate / (s.farPower[f]! + regular);
-    if (this.sumAdapt > this.partitions && this.leakEstimate > 0.03) this.isAdapted = true;
+    // Adapted once a filter's worth of steps has been taken and the leakage estimate has seen the
+    // residual (speex's rule), or after four times that in any case: a filter that converges fast
+    // may never show a large leakage, and the start-up rule has no double-talk protection.
+    if (this.sumAdapt > this.partitions && (this.leakEstimate > 0.03 || this.sumAdapt > 4 * this.partitions)) this.isAdapted = true;
   }
 
   private updateLeak(s: StepInputs): void {

@@ -204,7 +204,11 @@ export class ResidualEchoSuppressor {
     return this.nSum;
   }
 
-  /** Fraction of the last output block's power predicted to be residual echo (ΣG²R / ΣG²|E|²). */
+  /**
+   * Fraction of the last output block's power predicted to be echo: ΣG²·Ê / ΣG²|E|², where Ê is the
+   * largest of the residual model, the error's part coherent with the echo estimate, and half the
+   * echo estimate itself (a filter momentarily wrong leaves about that much).
+   */
   get echoFraction(): number {
     return this.outEchoFraction;
   }
@@ -359,13 +363,17 @@ export class ResidualEchoSuppressor {
     for (let f = 0; f < K; f++) {
       const pe = this.errorPower[f]! + 1e-20;
       const coherent = COH_ECHO * this.coherence[f]! * pe;
-      const echo = dt ? Math.max(this.residual[f]!, coherent) : Math.max(this.residual[f]!, coherent, ECHO_SHARE_SINGLE_TALK * this.echoPower[f]!);
+      const modelled = Math.max(this.residual[f]!, coherent);
+      // Whatever the mode, the echo predicted in the output counts the echo-estimate share: where
+      // the filter is momentarily wrong the residual reaches the echo estimate's level.
+      const echoBound = Math.max(modelled, ECHO_SHARE_SINGLE_TALK * this.echoPower[f]!);
+      const echo = dt ? modelled : echoBound;
       const interference = echo + NOISE_BIAS * this.noise[f]! + 1e-20;
       const t = Math.log(pe / (low * interference)) * invSpan;
       const g = t <= 0 ? floor : t >= 1 ? 1 : Math.pow(floor, 1 - t);
       this.gain[f] = g;
       const g2 = g * g;
-      num += g2 * this.residual[f]!;
+      num += g2 * echoBound;
       den += g2 * pe;
     }
     this.outEchoFraction = den > 0 ? num / den : 0;
