@@ -72,7 +72,10 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   const results: Step[] = [];
   let idleRssMb = Number.NaN;
   try {
-    await new Promise((r) => setTimeout(r, 1000));
+    // Warm-up: the first calls load models and code paths once; the idle baseline is taken after them.
+    progress(started, 'capacity: warm-up (2 calls, 12 s)');
+    await runCalls(stack, { calls: 2, durationMs: 12_000, voices, startedMs: started, label: 'warm-up', seed: 7 });
+    await new Promise((r) => setTimeout(r, 3000));
     idleRssMb = (await stack.gatewayStats()).rssMb;
     for (const calls of steps) {
       progress(started, `capacity: step ${calls} calls`);
