@@ -79,8 +79,13 @@ export class ChildChannel {
   }
 }
 
-/** In a child: answers requests with `handle`, errors become `ok: false` replies. */
+/**
+ * In a child: answers requests with `handle`, errors become `ok: false` replies. When the bench
+ * goes away (Ctrl-C, crash) the IPC channel closes and the child exits: no orphaned gateway keeps
+ * burning a shared machine's CPU.
+ */
 export function serveRequests(handle: (req: ChildRequest) => Promise<unknown>): void {
+  process.once('disconnect', () => process.exit(0));
   process.on('message', (raw) => {
     const req = raw as ChildRequest;
     handle(req).then(
