@@ -2,21 +2,22 @@
  * `npm run bench -- capacity [--steps 10,25,50,…] [--step-seconds S] [--dsp-workers N] [--json FILE]`
  *
  * Ramps concurrent calls step by step on one running stack until frames miss their deadline
- * (more than 0.1 % of a step's frames late, from the gateway's `call_frames_late_total`) or the
- * gateway's event-loop lag p99 exceeds one frame (20 ms), or the callers' own process can no longer
- * send in real time. Reports calls per core (calls ÷ gateway CPU at the largest step that held),
- * CPU and memory per call, and the curve (`bench/results/capacity-curve.svg`).
+ * (more than 0.1 % of a step's steady-state frames late, from the gateway's
+ * `call_frames_late_total`) or the gateway's event-loop lag p99 exceeds one frame (20 ms), or the
+ * callers' own process can no longer send in real time. Reports calls per core (calls ÷ gateway
+ * CPU at the largest step that held), CPU and memory per call, and the curve
+ * (`bench/results/capacity-curve.svg`).
  */
 import { join } from 'node:path';
 import { capacityChart, writeChart, type CapacityPoint } from '../charts/index.ts';
 import type { BenchArgs } from '../lib/args.ts';
 import { numberFlag, stringFlag } from '../lib/args.ts';
-import { counterDelta, runCalls } from '../lib/call-run.ts';
+import { counterDelta, runCalls, type CallRunResult } from '../lib/call-run.ts';
 import { latencyFloor } from '../lib/floor.ts';
+import { watchMachine, type MachineLoad } from '../lib/machine.ts';
 import { progress } from '../lib/progress.ts';
 import { fitLine, round, summarize } from '../lib/stats.ts';
 import { aggregateTurns } from '../lib/turns.ts';
-import { watchMachine } from '../lib/machine.ts';
 import { DEFAULT_TIMING, startStack } from '../harness/stack.ts';
 import { BENCH_REPLY } from './answer-latency.ts';
 import { loadCallerVoices, resultsDir } from './common.ts';
@@ -26,6 +27,7 @@ const FRAME_MS = 20;
 /** Share of late frames that ends the ramp: one GC pause must not, a saturated loop must. */
 const LATE_FRAME_LIMIT = 0.001;
 
+/** One step of the ramp, as reported. */
 interface Step {
   readonly calls: number;
   readonly cpu_pct: number | null;
@@ -33,6 +35,7 @@ interface Step {
   readonly rss_mb: number | null;
   readonly lag_p99_ms: number | null;
   readonly lag_max_ms: number | null;
+  /** Late frames over the steady-state window (connections excluded). */
   readonly frames_late: number | null;
   readonly frames_in: number | null;
   /** Late frames over the whole step, connections included. */
@@ -47,26 +50,31 @@ interface Step {
   readonly why?: string;
 }
 
-export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
-  const started = performance.now();
-  const machine = watchMachine();
+function parseSteps(args: BenchArgs): { steps: number[]; stepSeconds: number; dspWorkers: number | undefined } {
   const steps = stringFlag(args, 'steps', '10,25,50,75,100,150,200,300,400')
     .split(',')
     .map((s) => Number(s.trim()));
   if (steps.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--steps expects a comma-separated list of positive integers');
   const stepSeconds = numberFlag(args, 'step-seconds', 20);
   if (stepSeconds < 12) throw new Error('--step-seconds must be ≥ 12 (ramp, steady window, turns)');
+  const dspWorkers = args.flags.get('dsp-workers') === undefined ? undefined : numberFlag(args, 'dsp-workers', 1);
+  return { steps, stepSeconds, dspWorkers };
+}
+
+/** Runs the suite: prints the summary and returns the JSON result. */
+export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
+  const started = performance.now();
+  const machine = watchMachine();
+  const { steps, stepSeconds, dspWorkers } = parseSteps(args);
   const timing = DEFAULT_TIMING;
   const { floorMs } = latencyFloor(timing, BENCH_REPLY);
-  const outDir = resultsDir();
   const voices = await loadCallerVoices(started);
-  const dspWorkers = args.flags.get('dsp-workers');
   const stack = await startStack({
     timing,
     reply: BENCH_REPLY,
     speculative: false,
-    logDir: join(outDir, 'logs', 'capacity'),
-    ...(dspWorkers !== undefined ? { config: { gateway: { dsp_workers: Number(dspWorkers) } } } : {}),
+    logDir: join(resultsDir(), 'logs', 'capacity'),
+    ...(dspWorkers !== undefined ? { config: { gateway: { dsp_workers: dspWorkers } } } : {}),
   });
   progress(started, `stack up: gateway pid ${stack.gateway.pid}; steps ${steps.join(', ')} × ${stepSeconds} s`);
   const results: Step[] = [];
@@ -80,41 +88,9 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     for (const calls of steps) {
       progress(started, `capacity: step ${calls} calls`);
       const r = await runCalls(stack, { calls, durationMs: stepSeconds * 1000, voices, startedMs: started, label: `step ${calls}`, seed: calls, minAnswerMs: timing.silenceMs / 2 });
-      const agg = aggregateTurns(r.reports, floorMs);
-      const latency = summarize(agg.answerLatencyMs);
-      // Steady state only: calls connecting (model warm-up, first AEC blocks) are not what capacity is about.
-      const framesLate = counterDelta(r.metricsWindowStart, r.metricsWindowEnd, 'call_frames_late_total');
-      const framesIn = counterDelta(r.metricsWindowStart, r.metricsWindowEnd, 'call_frames_in_total');
-      const framesLateStep = counterDelta(r.metricsBefore, r.metricsAfter, 'call_frames_late_total');
-      const lagP99 = r.gateway?.lagMs.p99 ?? Number.NaN;
-      const lateShare = framesLate !== null && framesIn ? framesLate / framesIn : framesLate !== null && framesLate > 0 ? 1 : 0;
-      const connectErrors = agg.calls - agg.connected;
-      let why: string | undefined;
-      if (connectErrors > 0) why = `${connectErrors} calls could not connect: ${Object.keys(agg.connectErrors)[0]}`;
-      else if (lateShare > LATE_FRAME_LIMIT) why = `${framesLate} frames late (${(lateShare * 100).toFixed(2)} %)`;
-      else if (lagP99 > FRAME_MS) why = `event-loop lag p99 ${lagP99.toFixed(1)} ms > ${FRAME_MS} ms`;
-      else if (r.callerLatenessMs.p99 > FRAME_MS) why = `the callers' process could not keep real time (send lateness p99 ${r.callerLatenessMs.p99.toFixed(1)} ms): limit of this machine, not of the gateway`;
-      const step: Step = {
-        calls,
-        cpu_pct: round(r.gatewayCpuPct),
-        elu: r.gateway ? round(r.gateway.elu, 3) : null,
-        rss_mb: r.gateway ? round(r.gateway.rssMb) : round(r.gatewayRssMb.peak),
-        lag_p99_ms: round(lagP99, 2),
-        lag_max_ms: r.gateway ? round(r.gateway.lagMs.max, 2) : null,
-        frames_late: framesLate,
-        frames_in: framesIn,
-        frames_late_whole_step: framesLateStep,
-        answer_latency_ms: { p50: round(latency.p50), p99: round(latency.p99) },
-        gateway_overhead_p99_ms: round(latency.p99 - floorMs),
-        turns: agg.answered,
-        connect_errors: connectErrors,
-        caller_lateness_p99_ms: round(r.callerLatenessMs.p99, 2),
-        caller_cpu_pct: round(r.callerCpuPct),
-        held: why === undefined,
-        ...(why ? { why } : {}),
-      };
+      const step = measureStep(calls, r, floorMs);
       results.push(step);
-      progress(started, `step ${calls}: ${step.held ? 'held' : `stopped: ${why}`}; CPU ${step.cpu_pct}%, lag p99 ${step.lag_p99_ms} ms, RSS ${step.rss_mb} MB`);
+      progress(started, `step ${calls}: ${step.held ? 'held' : `stopped: ${step.why}`}; CPU ${step.cpu_pct}%, lag p99 ${step.lag_p99_ms} ms, RSS ${step.rss_mb} MB`);
       if (!step.held) break;
       // Let the step's calls close before the next one.
       await new Promise((r) => setTimeout(r, 3000));
@@ -122,6 +98,58 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   } finally {
     await stack.close();
   }
+  const result = summarizeRamp(results, idleRssMb, stepSeconds, dspWorkers, machine());
+  writeChart(join(resultsDir(), 'capacity-curve.svg'), capacityChart('Gateway capacity (2-core machine, callers on the same machine)', result.curvePoints));
+  printSummary(results, result.json);
+  return result.json;
+}
+
+/** Figures of one step and whether it held. */
+function measureStep(calls: number, r: CallRunResult, floorMs: number): Step {
+  const agg = aggregateTurns(r.reports, floorMs);
+  const latency = summarize(agg.answerLatencyMs);
+  // Steady state only: calls connecting (model warm-up, first AEC blocks) are not what capacity is about.
+  const framesLate = counterDelta(r.metricsWindowStart, r.metricsWindowEnd, 'call_frames_late_total');
+  const framesIn = counterDelta(r.metricsWindowStart, r.metricsWindowEnd, 'call_frames_in_total');
+  const lagP99 = r.gateway?.lagMs.p99 ?? Number.NaN;
+  const lateShare = framesLate !== null && framesIn ? framesLate / framesIn : framesLate !== null && framesLate > 0 ? 1 : 0;
+  const connectErrors = agg.calls - agg.connected;
+  let why: string | undefined;
+  if (connectErrors > 0) why = `${connectErrors} calls could not connect: ${Object.keys(agg.connectErrors)[0]}`;
+  else if (lateShare > LATE_FRAME_LIMIT) why = `${framesLate} frames late (${(lateShare * 100).toFixed(2)} %)`;
+  else if (lagP99 > FRAME_MS) why = `event-loop lag p99 ${lagP99.toFixed(1)} ms > ${FRAME_MS} ms`;
+  else if (r.callerLatenessMs.p99 > FRAME_MS) {
+    why = `the callers' process could not keep real time (send lateness p99 ${r.callerLatenessMs.p99.toFixed(1)} ms): limit of this machine, not of the gateway`;
+  }
+  return {
+    calls,
+    cpu_pct: round(r.gatewayCpuPct),
+    elu: r.gateway ? round(r.gateway.elu, 3) : null,
+    rss_mb: r.gateway ? round(r.gateway.rssMb) : round(r.gatewayRssMb.peak),
+    lag_p99_ms: round(lagP99, 2),
+    lag_max_ms: r.gateway ? round(r.gateway.lagMs.max, 2) : null,
+    frames_late: framesLate,
+    frames_in: framesIn,
+    frames_late_whole_step: counterDelta(r.metricsBefore, r.metricsAfter, 'call_frames_late_total'),
+    answer_latency_ms: { p50: round(latency.p50), p99: round(latency.p99) },
+    gateway_overhead_p99_ms: round(latency.p99 - floorMs),
+    turns: agg.answered,
+    connect_errors: connectErrors,
+    caller_lateness_p99_ms: round(r.callerLatenessMs.p99, 2),
+    caller_cpu_pct: round(r.callerCpuPct),
+    held: why === undefined,
+    ...(why ? { why } : {}),
+  };
+}
+
+/** Calls per core, CPU and memory per call from the steps that held. */
+function summarizeRamp(
+  results: readonly Step[],
+  idleRssMb: number,
+  stepSeconds: number,
+  dspWorkers: number | undefined,
+  load: MachineLoad,
+): { json: Record<string, unknown>; curvePoints: CapacityPoint[] } {
   const held = results.filter((s) => s.held);
   const top = held[held.length - 1];
   const cpuPerCall = top && top.cpu_pct !== null ? top.cpu_pct / top.calls : Number.NaN;
@@ -129,37 +157,41 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   const cpuFit = fitLine(held.filter((s) => s.cpu_pct !== null).map((s) => ({ x: s.calls, y: s.cpu_pct! })));
   const rssFit = fitLine(held.filter((s) => s.rss_mb !== null).map((s) => ({ x: s.calls, y: s.rss_mb! })));
   const rssPerCall = held.length >= 2 ? rssFit.slope : top && top.rss_mb !== null ? (top.rss_mb - idleRssMb) / top.calls : Number.NaN;
-  const curve: CapacityPoint[] = results.map((s) => ({ calls: s.calls, cpuPct: s.cpu_pct ?? Number.NaN, lagP99Ms: s.lag_p99_ms ?? Number.NaN, framesLate: s.frames_late ?? 0, rssMb: s.rss_mb ?? Number.NaN }));
-  writeChart(join(outDir, 'capacity-curve.svg'), capacityChart('Gateway capacity (2-core machine, callers on the same machine)', curve));
-  const result = {
+  const json = {
     suite: 'capacity',
     step_seconds: stepSeconds,
-    dsp_workers: dspWorkers === undefined ? 'default (gateway.dsp_workers)' : Number(dspWorkers),
+    dsp_workers: dspWorkers ?? 'default (gateway.dsp_workers)',
     max_calls_held: top?.calls ?? 0,
     calls_per_core: round(100 / cpuPerCall, 0),
     cpu_per_call_pct: round(cpuPerCall, 3),
     cpu_per_call_marginal_pct: held.length >= 2 ? round(cpuFit.slope, 3) : null,
     calls_per_core_marginal: held.length >= 2 ? round(100 / cpuFit.slope, 0) : null,
     rss_per_call_mb: round(rssPerCall, 3),
+    rss_per_call_from: held.length >= 2 ? 'slope over the steps that held' : 'one step against the idle baseline after warm-up',
     idle_rss_mb: round(idleRssMb),
     stopped_by: results.find((s) => !s.held)?.why ?? 'ran out of steps (raise --steps)',
     curve: results,
-    machine: machine(),
+    machine: load,
     targets: {
       'calls_per_core >= 100': Number.isFinite(cpuPerCall) ? 100 / cpuPerCall >= 100 : null,
       'rss_per_call_mb < 1': Number.isFinite(rssPerCall) ? rssPerCall < 1 : null,
     },
     chart: 'capacity-curve.svg',
   };
-  console.log('capacity: calls  CPU%  ELU   lag p99  late/in          RSS MB  answer p50/p99 ms  held');
+  const curvePoints = results.map((s) => ({ calls: s.calls, cpuPct: s.cpu_pct ?? Number.NaN, lagP99Ms: s.lag_p99_ms ?? Number.NaN, framesLate: s.frames_late ?? 0, rssMb: s.rss_mb ?? Number.NaN }));
+  return { json, curvePoints };
+}
+
+function printSummary(results: readonly Step[], r: Record<string, unknown>): void {
+  console.log('capacity: calls  CPU%  ELU    lag p99  late/in          RSS MB  answer p50/p99 ms  held');
   for (const s of results) {
+    const late = `${s.frames_late ?? 'n/a'}/${s.frames_in ?? 'n/a'}`;
     console.log(
-      `          ${String(s.calls).padStart(5)}  ${String(s.cpu_pct).padStart(4)}  ${String(s.elu).padStart(4)}  ${String(s.lag_p99_ms).padStart(7)}  ${`${s.frames_late ?? 'n/a'}/${s.frames_in ?? 'n/a'}`.padEnd(15)}  ${String(s.rss_mb).padStart(6)}  ${`${s.answer_latency_ms.p50}/${s.answer_latency_ms.p99}`.padEnd(17)}  ${s.held ? 'yes' : `no: ${s.why}`}`,
+      `          ${String(s.calls).padStart(5)}  ${String(s.cpu_pct).padStart(4)}  ${String(s.elu).padStart(5)}  ${String(s.lag_p99_ms).padStart(7)}  ${late.padEnd(15)}  ${String(s.rss_mb).padStart(6)}  ${`${s.answer_latency_ms.p50}/${s.answer_latency_ms.p99}`.padEnd(17)}  ${s.held ? 'yes' : `no: ${s.why}`}`,
     );
   }
   console.log(
-    `calls per core ${result.calls_per_core} (marginal ${result.calls_per_core_marginal}), CPU per call ${result.cpu_per_call_pct}% of a core (marginal ${result.cpu_per_call_marginal_pct}%), RSS per call ${result.rss_per_call_mb} MB; stopped by: ${result.stopped_by}`,
+    `calls per core ${r.calls_per_core} (marginal ${r.calls_per_core_marginal}), CPU per call ${r.cpu_per_call_pct}% of a core (marginal ${r.cpu_per_call_marginal_pct}%), RSS per call ${r.rss_per_call_mb} MB; stopped by: ${r.stopped_by}`,
   );
-  console.log(`targets ${JSON.stringify(result.targets)}`);
-  return result;
+  console.log(`targets ${JSON.stringify(r.targets)}`);
 }
