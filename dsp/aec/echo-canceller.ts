@@ -7,7 +7,8 @@
  * the canceller adds no buffering delay of its own, only the suppressor's 2.5 ms overlap.
  */
 import { DelayEstimator } from './delay-estimator.ts';
-import { EchoPathFilter, FAR_IDLE_MS } from './echo-path-filter.ts';
+import { EchoPathFilter } from './echo-path-filter.ts';
+import { FAR_IDLE_MS } from './far-history.ts';
 import { EchoTracker } from './echo-tracker.ts';
 import { RealFft } from './fft.ts';
 import { ResidualEchoSuppressor, type SuppressorMode } from './suppressor.ts';
@@ -86,11 +87,6 @@ export class EchoCanceller {
   private readonly nearBlk: Float64Array;
   private readonly outBlk: Float64Array;
   private readonly probeBlk: Float64Array;
-  private readonly fft: RealFft;
-  private readonly nearFrame: Float64Array;
-  private readonly nearRe: Float64Array;
-  private readonly nearIm: Float64Array;
-  private readonly nearPow: Float64Array;
   private readonly mode: Mode = { farActive: false, doubleTalk: false, learn: false };
   private realigns = 0;
   private blocks = 0;
@@ -116,22 +112,17 @@ export class EchoCanceller {
     this.maxLag = Math.ceil(maxDelayMs / (BLOCK_SECONDS * 1000)) + 1;
     this.suppression = options.suppression ?? true;
     const fft = new RealFft(2 * B);
-    this.fft = fft;
     this.epf = new EchoPathFilter(B, this.P, this.maxLag + this.P + 2, fs, fft);
     this.sup = new ResidualEchoSuppressor(B, fs, fft);
     this.latencySamples = this.suppression ? this.sup.latencySamples : 0;
-    // Near-end features come from the newest block alone (centre 1.5B into the 2B frame), far-end
-    // ones from the whole 2B frame (centre B): the near end is half a block later.
-    this.delay = new DelayEstimator({ sampleRateHz: fs, blockSamples: B, bins: B + 1, maxLagBlocks: this.maxLag, centreOffsetSamples: B / 2 });
+    // Near-end features come from the suppressor's analysis window, far-end ones from the
+    // rectangular 2B frame (energy centre B): correct for the difference of their centres.
+    this.delay = new DelayEstimator({ sampleRateHz: fs, blockSamples: B, bins: B + 1, maxLagBlocks: this.maxLag, centreOffsetSamples: this.sup.analysisCentre - (B - 0.5) });
     this.tracker = new EchoTracker(fs, B);
     this.farBlk = new Float64Array(B);
     this.nearBlk = new Float64Array(B);
     this.outBlk = new Float64Array(B);
     this.probeBlk = new Float64Array(B);
-    this.nearFrame = new Float64Array(2 * B);
-    this.nearRe = new Float64Array(B + 1);
-    this.nearIm = new Float64Array(B + 1);
-    this.nearPow = new Float64Array(B + 1);
   }
 
   /** Smoothed echo return loss enhancement of the output (suppressor included), dB, over far-end-only periods; NaN before any. */
@@ -258,7 +249,7 @@ export class EchoCanceller {
   private processBlock(): void {
     this.blocks++;
     const epf = this.epf;
-    const farRawActive = epf.pushFar(this.farBlk, FAR_ACTIVE_MS);
+    const farRawActive = epf.history.push(this.farBlk, FAR_ACTIVE_MS);
     // Nothing the far end sent within the delay range and tail: no echo can arrive, skip the work.
     this.idle = epf.farMax(false) < FAR_IDLE_MS;
     if (this.idle) {
@@ -286,8 +277,7 @@ export class EchoCanceller {
     }
     // The delay estimator looks at the near end itself: the echo stays there whatever the filter
     // does, so the caller talking over it cannot pull the estimate away; a new echo path moves it.
-    this.nearSpectrum();
-    this.delay.update(epf.farPow, this.nearPow, farRawActive);
+    this.delay.update(epf.history.power, sup.nearPower, farRawActive);
     this.checkPathChange();
     epf.prepareStep(!farActive || t.freezeAdaptation);
     this.trackStats(echoExpected);
@@ -336,17 +326,6 @@ export class EchoCanceller {
     // The new lag must also beat the modelled one clearly: the caller's speech can raise a chance
     // peak, but the echo the filter models stays in the near end and keeps its own correlation.
     if (this.delay.confidence > this.delay.correlationAt(modelled) + PATH_CHANGE_LEAD) this.tracker.pathChanged();
-  }
-
-  private nearSpectrum(): void {
-    const B = this.B;
-    const fr = this.nearFrame;
-    for (let i = 0; i < B; i++) {
-      fr[i] = 0;
-      fr[B + i] = this.nearBlk[i]!;
-    }
-    this.fft.forward(fr, this.nearRe, this.nearIm);
-    for (let f = 0; f <= B; f++) this.nearPow[f] = this.nearRe[f]! * this.nearRe[f]! + this.nearIm[f]! * this.nearIm[f]!;
   }
 
   private nearBlockEnergy(): number {

@@ -1,15 +1,14 @@
 /**
- * The linear part of the echo canceller: the far-end spectra history (covering the whole delay
- * range), the bulk-delay alignment into it, and a two-path partitioned block adaptive filter
- * (background adapts, foreground produces the output) with its step control.
+ * The linear part of the echo canceller: the bulk-delay alignment into the far-end history, and a
+ * two-path partitioned block adaptive filter (background adapts, foreground produces the output)
+ * with its step control.
  */
+import { FarHistory } from './far-history.ts';
 import type { RealFft } from './fft.ts';
-import { PartitionedFilter, type SpectrumHistory } from './partitioned-filter.ts';
+import { PartitionedFilter } from './partitioned-filter.ts';
 import { StepControl, type StepInputs } from './step-control.ts';
 import { PathDecision, PathSelector } from './two-path.ts';
 
-/** Below −100 dBFS (mean square) a far-end block is digital silence: no transform, no echo. */
-export const FAR_IDLE_MS = 1e-10;
 // Foreground diverged (output louder than its input) for this many blocks: start over.
 const DIVERGED_BLOCKS = 50;
 // Partitions whose weights are 50 dB under the strongest one are not worth filtering with.
@@ -19,7 +18,7 @@ const LIVE_RATIO = 1e-5;
  * Two-path partitioned filter over an aligned window of the far-end history.
  *
  * @example
- * epf.pushFar(farBlock);
+ * epf.history.push(farBlock, activeMs);
  * epf.align(offsetBlocks);
  * epf.adaptPending();
  * epf.filter(nearBlock); // epf.ef / epf.yf: output error and echo estimate
@@ -29,10 +28,8 @@ export class EchoPathFilter {
   /** Partitions (filter length / B). */
   readonly partitions: number;
   private readonly constraintsPerBlock: number;
-  /** Far-end block energies (mean square), by history slot. */
-  readonly farEnergy: Float64Array;
-  /** Power spectrum of the newest far-end frame. */
-  readonly farPow: Float64Array;
+  /** The far end's recent past. */
+  readonly history: FarHistory;
   /** Foreground echo estimate and error (= output of the linear canceller), B samples. */
   readonly yf: Float64Array;
   readonly ef: Float64Array;
@@ -40,9 +37,7 @@ export class EchoPathFilter {
   readonly fgPow: Float64Array;
   private readonly B: number;
   private readonly K: number;
-  private readonly H: number;
   private readonly fft: RealFft;
-  private readonly history: SpectrumHistory;
   private readonly fg: PartitionedFilter;
   private readonly bg: PartitionedFilter;
   private readonly selector = new PathSelector();
@@ -59,7 +54,6 @@ export class EchoPathFilter {
   private readonly spanPow: Float64Array;
   private readonly pxx: Float64Array;
   private readonly frame: Float64Array;
-  private readonly farPrev: Float64Array;
   private readonly near: Float64Array;
   private readonly fRe: Float64Array;
   private readonly fIm: Float64Array;
@@ -73,7 +67,6 @@ export class EchoPathFilter {
   private readonly eb: Float64Array;
   private readonly ramp: Float64Array;
   private readonly stepIn: StepInputs;
-  private head = 0;
   private offsetBlocks = 0;
   private pending = false;
   private constrainCursor = 0;
@@ -89,13 +82,11 @@ export class EchoPathFilter {
     const P = partitions;
     this.B = B;
     this.K = K;
-    this.H = historySlots;
     this.partitions = P;
     // Each partition constrained at least every 17 blocks (170 ms).
     this.constraintsPerBlock = Math.ceil(P / 17);
     this.fft = fft;
-    this.history = { re: new Float32Array(historySlots * K), im: new Float32Array(historySlots * K) };
-    this.farEnergy = new Float64Array(historySlots);
+    this.history = new FarHistory(B, historySlots, fft);
     this.fg = new PartitionedFilter(P, K);
     this.bg = new PartitionedFilter(P, K);
     this.step = new StepControl(K, P, B, sampleRateHz);
@@ -111,7 +102,6 @@ export class EchoPathFilter {
     this.mu = vec(K);
     this.spanPow = vec(K);
     this.pxx = vec(K);
-    this.farPow = vec(K);
     this.fgPow = vec(K);
     this.fRe = vec(K);
     this.fIm = vec(K);
@@ -122,7 +112,6 @@ export class EchoPathFilter {
     this.errPow = vec(K);
     this.echoPow = vec(K);
     this.frame = vec(2 * B);
-    this.farPrev = vec(B);
     this.near = vec(B);
     this.yf = vec(B);
     this.ef = vec(B);
@@ -145,16 +134,12 @@ export class EchoPathFilter {
 
   /** Mean square of the far end at the filter's first tap (the block entering the filter). */
   get alignedEnergy(): number {
-    return this.farEnergy[this.slots[0]!]!;
+    return this.history.energy[this.slots[0]!]!;
   }
 
   /** Back to a new call. */
   reset(): void {
-    this.history.re.fill(0);
-    this.history.im.fill(0);
-    this.farEnergy.fill(0);
-    this.farPrev.fill(0);
-    this.head = 0;
+    this.history.reset();
     this.offsetBlocks = 0;
     this.blocks = 0;
     this.restarts = 0;
@@ -175,51 +160,9 @@ export class EchoPathFilter {
     this.spanFresh = 0;
   }
 
-  /** Newest far-end block into the history: spectrum, power, energy. Returns whether it is active. */
-  pushFar(far: Float64Array, activeMs: number): boolean {
-    const { B, K } = this;
-    const fr = this.frame;
-    const prev = this.farEnergy[this.head]!;
-    this.head = this.head + 1 === this.H ? 0 : this.head + 1;
-    let fe = 0;
-    for (let i = 0; i < B; i++) {
-      fr[i] = this.farPrev[i]!;
-      const x = far[i]!;
-      fr[B + i] = x;
-      this.farPrev[i] = x;
-      fe += x * x;
-    }
-    fe /= B;
-    this.farEnergy[this.head] = fe;
-    const hb = this.head * K;
-    if (fe < FAR_IDLE_MS && prev < FAR_IDLE_MS) {
-      // Silence (TTS pauses are digital zero): no transform needed.
-      this.history.re.fill(0, hb, hb + K);
-      this.history.im.fill(0, hb, hb + K);
-      this.farPow.fill(0);
-      return false;
-    }
-    this.fft.forward(fr, this.fRe, this.fIm);
-    for (let f = 0; f < K; f++) {
-      const re = this.fRe[f]!;
-      const im = this.fIm[f]!;
-      this.history.re[hb + f] = re;
-      this.history.im[hb + f] = im;
-      this.farPow[f] = re * re + im * im;
-    }
-    return fe > activeMs;
-  }
-
   /** Loudest far block (mean square) over the filter window, or over the whole history. */
   farMax(windowOnly: boolean): number {
-    let m = 0;
-    if (windowOnly) {
-      const H = this.H;
-      for (let k = 0; k < this.partitions; k++) m = Math.max(m, this.farEnergy[(this.head - this.offsetBlocks - k + 2 * H) % H]!);
-      return m;
-    }
-    for (let i = 0; i < this.H; i++) m = Math.max(m, this.farEnergy[i]!);
-    return m;
+    return windowOnly ? this.history.maxEnergy(this.offsetBlocks, this.partitions) : this.history.maxEnergyAll();
   }
 
   /**
@@ -241,12 +184,10 @@ export class EchoPathFilter {
 
   /** Slots of the filter window for this block and which hold far-end signal. */
   locate(): void {
-    const H = this.H;
     for (let k = 0; k < this.partitions; k++) {
-      const slot = (this.head - this.offsetBlocks - k + 2 * H) % H;
+      const slot = this.history.slotBack(this.offsetBlocks + k);
       this.slots[k] = slot;
-      // Silent when it and its predecessor (the 2B frame) are below the idle level.
-      this.active[k] = this.farEnergy[slot]! >= FAR_IDLE_MS || this.farEnergy[slot === 0 ? H - 1 : slot - 1]! >= FAR_IDLE_MS ? 1 : 0;
+      this.active[k] = this.history.isSilent(slot) ? 0 : 1;
     }
   }
 

@@ -32,7 +32,7 @@ const GAIN_SAFETY = 4;
  * State machine and statistics shared by the canceller's blocks.
  *
  * @example
- * tracker.detectDoubleTalk(farActive, errorSum, predictedSum, nearMs, farMaxMs);
+ * tracker.detectDoubleTalk(echoExpected, errorSum, speechSum, nearMs, farMaxMs);
  * tracker.block(farActive, sd, se, so, sy, fraction, farMaxMs, nearSpeech);
  */
 export class EchoTracker {

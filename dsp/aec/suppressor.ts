@@ -1,13 +1,11 @@
 /**
  * Residual echo suppressor (non-linear processor): what the linear filter leaves of the echo is
- * removed by a per-bin gain computed from the filter's own echo estimate.
- *
- * Analysis/synthesis is a low-delay weighted overlap-add: a 2B analysis window that falls to zero
- * over its last `d` samples only, and a synthesis window that makes the overlap-add exact with a
- * hop of B. The output lags the input by `d` samples (B/4: 2.5 ms at 10 ms blocks) instead of the
- * full block a symmetric window would cost.
+ * removed by a per-bin gain computed from the filter's own echo estimate, the error's coherence
+ * with it, and the noise floor. It also gives the canceller its evidence of near-end speech.
+ * Analysis and synthesis go through a low-delay WOLA (2.5 ms at 10 ms blocks).
  */
 import type { RealFft } from './fft.ts';
+import { LowDelayWindows, WolaChannel } from './low-delay-wola.ts';
 
 /** How the suppressor should behave for one block (decided by the canceller). */
 export interface SuppressorMode {
@@ -71,29 +69,22 @@ export class ResidualEchoSuppressor {
   readonly errorPower: Float64Array;
   /** After {@link analyze}: |Y(f)|² of the windowed echo estimate. */
   readonly echoPower: Float64Array;
+  /** After {@link analyze}: |E(f) + Y(f)|², the windowed near end's power (e + y = near). */
+  readonly nearPower: Float64Array;
   /** After {@link analyze}: residual echo power estimate R(f). */
   readonly residual: Float64Array;
   /** Slowly tracked noise floor of the error, per bin. */
   readonly noise: Float64Array;
   /** After {@link apply}: gains G(f). */
   readonly gain: Float64Array;
-  private readonly B: number;
-  private readonly N: number;
   private readonly K: number;
-  private readonly fft: RealFft;
-  private readonly analysisWindow: Float64Array;
-  private readonly synthesisWindow: Float64Array;
-  private readonly productWindow: Float64Array;
-  private readonly frame: Float64Array;
-  private readonly eHist: Float64Array;
-  private readonly yHist: Float64Array;
-  private readonly pHist: Float64Array;
+  private readonly eCh: WolaChannel;
+  private readonly yCh: WolaChannel;
+  private readonly pCh: WolaChannel;
   private readonly eRe: Float64Array;
   private readonly eIm: Float64Array;
   private readonly yRe: Float64Array;
   private readonly yIm: Float64Array;
-  private readonly carry: Float64Array;
-  private readonly probeCarry: Float64Array;
   private readonly smoothE: Float64Array;
   private readonly smoothPower: Float64Array;
   // Short-term cross- and auto-spectra of the error and the echo estimate, and their coherence.
@@ -106,10 +97,7 @@ export class ResidualEchoSuppressor {
   private readonly smoothY: Float64Array;
   private readonly ratio: Float64Array;
   private errSum = 0;
-  private ySum = 0;
   private speechSum = 0;
-  private resSum = 0;
-  private nSum = 0;
   private outEchoFraction = 0;
 
   // Bins that may count as speech evidence: 200 Hz … 0.45·fs (DC and the lowest bins carry hum and
@@ -119,52 +107,23 @@ export class ResidualEchoSuppressor {
 
   constructor(blockSamples: number, sampleRateHz: number, fft: RealFft) {
     const B = blockSamples;
-    this.B = B;
-    this.N = 2 * B;
     this.K = B + 1;
-    if (fft.size !== this.N) throw new RangeError('suppressor FFT must be twice the block');
-    this.fft = fft;
-    const hzPerBin = sampleRateHz / this.N;
+    const windows = new LowDelayWindows(B);
+    this.latencySamples = windows.latency;
+    this.analysisCentre = windows.analysisCentre;
+    this.eCh = new WolaChannel(windows, fft);
+    this.yCh = new WolaChannel(windows, fft);
+    this.pCh = new WolaChannel(windows, fft);
+    const hzPerBin = sampleRateHz / (2 * B);
     this.evidenceFrom = Math.ceil(200 / hzPerBin);
     this.evidenceTo = Math.floor((0.45 * sampleRateHz) / hzPerBin);
-    const d = Math.max(4, Math.round(B / 4));
-    this.latencySamples = d;
-    this.analysisWindow = new Float64Array(this.N);
-    this.synthesisWindow = new Float64Array(this.N);
-    this.productWindow = new Float64Array(this.N);
-    const rise = this.N - d;
-    for (let j = 0; j < this.N; j++) {
-      this.analysisWindow[j] = j < rise ? Math.sin((Math.PI * (j + 0.5)) / (2 * rise)) : Math.cos((Math.PI * (j - rise + 0.5)) / (2 * d));
-    }
-    let wsum = 0;
-    let wpos = 0;
-    for (let j = 0; j < this.N; j++) {
-      const w2 = this.analysisWindow[j]! ** 2;
-      wsum += w2;
-      wpos += w2 * j;
-    }
-    this.analysisCentre = wpos / wsum;
-    // Product window: rises over [B−d, B), flat to N−d, falls over [N−d, N); OLA at hop B sums to 1.
-    for (let j = B - d; j < this.N; j++) {
-      let p: number;
-      if (j < B) p = Math.sin((Math.PI * (j - (B - d) + 0.5)) / (2 * d)) ** 2;
-      else if (j < this.N - d) p = 1;
-      else p = Math.cos((Math.PI * (j - (this.N - d) + 0.5)) / (2 * d)) ** 2;
-      this.synthesisWindow[j] = p / this.analysisWindow[j]!;
-      this.productWindow[j] = p;
-    }
-    this.frame = new Float64Array(this.N);
-    this.eHist = new Float64Array(this.N);
-    this.yHist = new Float64Array(this.N);
-    this.pHist = new Float64Array(this.N);
     this.eRe = new Float64Array(this.K);
     this.eIm = new Float64Array(this.K);
     this.yRe = new Float64Array(this.K);
     this.yIm = new Float64Array(this.K);
-    this.carry = new Float64Array(d);
-    this.probeCarry = new Float64Array(d);
     this.errorPower = new Float64Array(this.K);
     this.echoPower = new Float64Array(this.K);
+    this.nearPower = new Float64Array(this.K);
     this.residual = new Float64Array(this.K);
     this.noise = new Float64Array(this.K);
     this.gain = new Float64Array(this.K).fill(1);
@@ -189,20 +148,8 @@ export class ResidualEchoSuppressor {
     return this.speechSum;
   }
 
-  /** Σ|Y(f)|² of the last analysed block. */
-  get echoSum(): number {
-    return this.ySum;
-  }
 
-  /** ΣR(f) of the last analysed block. */
-  get residualSum(): number {
-    return this.resSum;
-  }
 
-  /** Σ noise floor of the error. */
-  get noiseSum(): number {
-    return this.nSum;
-  }
 
   /**
    * Fraction of the last output block's power predicted to be echo: ΣG²·Ê / ΣG²|E|², where Ê is the
@@ -215,11 +162,9 @@ export class ResidualEchoSuppressor {
 
   /** Back to the initial state. */
   reset(): void {
-    this.eHist.fill(0);
-    this.yHist.fill(0);
-    this.pHist.fill(0);
-    this.carry.fill(0);
-    this.probeCarry.fill(0);
+    this.eCh.reset();
+    this.yCh.reset();
+    this.pCh.reset();
     this.noise.fill(0);
     this.smoothPower.fill(0);
     this.seyRe.fill(0);
@@ -232,8 +177,7 @@ export class ResidualEchoSuppressor {
     this.smoothY.fill(0);
     this.ratio.fill(1);
     this.errSum = 0;
-    this.resSum = 0;
-    this.nSum = 0;
+    this.speechSum = 0;
     this.outEchoFraction = 0;
   }
 
@@ -243,19 +187,12 @@ export class ResidualEchoSuppressor {
    * residual echo estimate and the noise floor.
    */
   analyze(e: Float64Array, y: Float64Array): void {
-    const { B, N, K } = this;
-    this.eHist.copyWithin(0, B, N);
-    this.yHist.copyWithin(0, B, N);
-    for (let i = 0; i < B; i++) {
-      this.eHist[B + i] = e[i]!;
-      this.yHist[B + i] = y[i]!;
-    }
-    this.spectrum(this.eHist, this.eRe, this.eIm);
-    this.spectrum(this.yHist, this.yRe, this.yIm);
+    const K = this.K;
+    this.eCh.push(e);
+    this.yCh.push(y);
+    this.eCh.analyze(this.eRe, this.eIm);
+    this.yCh.analyze(this.yRe, this.yIm);
     let es = 0;
-    let rs = 0;
-    let ns = 0;
-    let ys = 0;
     let ss = 0;
     let sb = 0;
     for (let f = 0; f < K; f++) {
@@ -269,6 +206,7 @@ export class ResidualEchoSuppressor {
       const ei = this.eIm[f]!;
       const yr = this.yRe[f]!;
       const yi = this.yIm[f]!;
+      this.nearPower[f] = (er + yr) * (er + yr) + (ei + yi) * (ei + yi);
       const cr = this.seyRe[f]! + COH_RATE * (er * yr + ei * yi - this.seyRe[f]!);
       const ci = this.seyIm[f]! + COH_RATE * (ei * yr - er * yi - this.seyIm[f]!);
       const sE = this.see[f]! + COH_RATE * (pe - this.see[f]!);
@@ -288,9 +226,6 @@ export class ResidualEchoSuppressor {
       this.noise[f] = sp < n || n === 0 ? sp : n * 1.005;
       const nb = NOISE_BIAS * this.noise[f]!;
       es += pe;
-      rs += r;
-      ys += py;
-      ns += nb;
       // Near-end speech evidence: well above the residual model and above the echo estimate itself
       // (where the filter is momentarily wrong, the residual can reach the echo, not exceed it).
       if (f >= this.evidenceFrom && f < this.evidenceTo && coh < COH_SPEECH && pe > SPEECH_OVER_RESIDUAL * (r + nb) && pe > SPEECH_OVER_ECHO * (py + nb)) {
@@ -299,9 +234,6 @@ export class ResidualEchoSuppressor {
       }
     }
     this.errSum = es;
-    this.resSum = rs;
-    this.nSum = ns;
-    this.ySum = ys;
     this.speechSum = sb >= SPEECH_MIN_BINS ? ss : 0;
   }
 
@@ -310,36 +242,19 @@ export class ResidualEchoSuppressor {
    * through with the same latency, without transforms, and keeps the overlap state consistent.
    */
   bypass(e: Float64Array, out: Float64Array, offset: number): void {
-    const { B, N } = this;
-    this.eHist.copyWithin(0, B, N);
-    this.yHist.fill(0);
-    for (let i = 0; i < B; i++) this.eHist[B + i] = e[i]!;
-    this.passThrough(this.eHist, this.carry, out, offset);
+    this.eCh.push(e);
+    this.yCh.pushSilence();
+    this.eCh.passThrough(out, offset);
     this.gain.fill(1);
     this.outEchoFraction = 0;
     this.errSum = 0;
-    this.resSum = 0;
+    this.speechSum = 0;
   }
 
   /** {@link bypass} for the probe path. */
   bypassProbe(p: Float64Array, out: Float64Array, offset: number): void {
-    const { B, N } = this;
-    this.pHist.copyWithin(0, B, N);
-    for (let i = 0; i < B; i++) this.pHist[B + i] = p[i]!;
-    this.passThrough(this.pHist, this.probeCarry, out, offset);
-  }
-
-  private passThrough(hist: Float64Array, carry: Float64Array, out: Float64Array, offset: number): void {
-    const { B, N } = this;
-    const d = this.latencySamples;
-    const w = this.productWindow;
-    const start = B - d;
-    for (let i = 0; i < B; i++) {
-      let v = hist[start + i]! * w[start + i]!;
-      if (i < d) v += carry[i]!;
-      out[offset + i] = v;
-    }
-    for (let i = 0; i < d; i++) carry[i] = hist[N - d + i]! * w[N - d + i]!;
+    this.pCh.push(p);
+    this.pCh.passThrough(out, offset);
   }
 
   /** Gains for this block, residual statistics, and B output samples into `out` at `offset`. */
@@ -349,7 +264,7 @@ export class ResidualEchoSuppressor {
       // No echo can be present: leave the signal untouched.
       this.gain.fill(1);
       this.outEchoFraction = 0;
-      this.synthesize(this.eRe, this.eIm, this.carry, out, offset);
+      this.eCh.synthesize(this.eRe, this.eIm, out, offset);
       return;
     }
     if (mode.learn && !mode.doubleTalk) this.learnRatio();
@@ -369,8 +284,13 @@ export class ResidualEchoSuppressor {
       const echoBound = Math.max(modelled, ECHO_SHARE_SINGLE_TALK * this.echoPower[f]!);
       const echo = dt ? modelled : echoBound;
       const interference = echo + NOISE_BIAS * this.noise[f]! + 1e-20;
-      const t = Math.log(pe / (low * interference)) * invSpan;
-      const g = t <= 0 ? floor : t >= 1 ? 1 : Math.pow(floor, 1 - t);
+      // Most bins are plainly echo or plainly speech: the logarithm only for those in between.
+      const ratio = pe / (low * interference);
+      let g = floor;
+      if (ratio > 1) {
+        const t = Math.log(ratio) * invSpan;
+        g = t >= 1 ? 1 : Math.pow(floor, 1 - t);
+      }
       this.gain[f] = g;
       const g2 = g * g;
       num += g2 * echoBound;
@@ -381,7 +301,7 @@ export class ResidualEchoSuppressor {
       this.eRe[f] = this.eRe[f]! * this.gain[f]!;
       this.eIm[f] = this.eIm[f]! * this.gain[f]!;
     }
-    this.synthesize(this.eRe, this.eIm, this.carry, out, offset);
+    this.eCh.synthesize(this.eRe, this.eIm, out, offset);
   }
 
   /**
@@ -390,15 +310,14 @@ export class ResidualEchoSuppressor {
    * the caller's speech during double talk.
    */
   applyProbe(p: Float64Array, out: Float64Array, offset: number): void {
-    const { B, N, K } = this;
-    this.pHist.copyWithin(0, B, N);
-    for (let i = 0; i < B; i++) this.pHist[B + i] = p[i]!;
-    this.spectrum(this.pHist, this.yRe, this.yIm);
-    for (let f = 0; f < K; f++) {
+    this.pCh.push(p);
+    // The echo-estimate spectrum is free again once the gains are computed: reuse it as scratch.
+    this.pCh.analyze(this.yRe, this.yIm);
+    for (let f = 0; f < this.K; f++) {
       this.yRe[f] = this.yRe[f]! * this.gain[f]!;
       this.yIm[f] = this.yIm[f]! * this.gain[f]!;
     }
-    this.synthesize(this.yRe, this.yIm, this.probeCarry, out, offset);
+    this.pCh.synthesize(this.yRe, this.yIm, out, offset);
   }
 
   private learnRatio(): void {
@@ -408,24 +327,5 @@ export class ResidualEchoSuppressor {
       const r = this.smoothE[f]! / (this.smoothY[f]! + 1e-20);
       this.ratio[f] = r < RATIO_MIN ? RATIO_MIN : r > 1 ? 1 : r;
     }
-  }
-
-  private spectrum(hist: Float64Array, re: Float64Array, im: Float64Array): void {
-    for (let j = 0; j < this.N; j++) this.frame[j] = hist[j]! * this.analysisWindow[j]!;
-    this.fft.forward(this.frame, re, im);
-  }
-
-  private synthesize(re: Float64Array, im: Float64Array, carry: Float64Array, out: Float64Array, offset: number): void {
-    const { B, N } = this;
-    const d = this.latencySamples;
-    this.fft.inverse(re, im, this.frame);
-    const w = this.synthesisWindow;
-    const start = B - d;
-    for (let i = 0; i < B; i++) {
-      let v = this.frame[start + i]! * w[start + i]!;
-      if (i < d) v += carry[i]!;
-      out[offset + i] = v;
-    }
-    for (let i = 0; i < d; i++) carry[i] = this.frame[N - d + i]! * w[N - d + i]!;
   }
 }
