@@ -1,16 +1,17 @@
 /**
  * Where the DSP runs: N calls' DSP (resampling, echo canceller with a silent far end, batched VAD)
  * in-thread (`gateway.dsp_workers: 0`) and then on one worker thread, fed 20 ms at a time from
- * the main thread exactly as the sessions do, ticked the way the gateway ticks (10 ms, DSP every
- * 20 ms). Reports process CPU per frame, the main thread's event-loop delay, and how long a VAD
+ * the main thread exactly as the sessions do (each frame arrives as ACS JSON and is decoded by the
+ * ACS codec on the main thread), ticked the way the gateway ticks (10 ms, DSP every 20 ms). Reports process CPU per frame, the main thread's event-loop delay, and how long a VAD
  * result takes from the arrival of the frame that completes its window to its delivery.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { AcsCodec } from '../../gateway/carriers/acs.ts';
 import { DspHost } from '../../gateway/dsp/host.ts';
 import type { DspChannel } from '../../gateway/dsp/channel.ts';
 import { progress } from '../lib/progress.ts';
 import { round, summarize } from '../lib/stats.ts';
-import { frameOf, buildTrack, type Track } from './track.ts';
+import { buildTrack, type Track } from './track.ts';
 
 interface PlacementRun {
   readonly workers: number;
@@ -40,7 +41,14 @@ async function runOne(track: Track, calls: number, seconds: number, workers: num
     };
     channels.push(c);
   }
-  const frame = new Int16Array(320);
+  // Every frame of the loop as the ACS JSON a carrier sends, decoded per call per frame below.
+  const loopFrames = track.pcm.length / 320;
+  const wire = Array.from({ length: loopFrames }, (_, k) => {
+    const pcm = track.pcm.subarray(k * 320, (k + 1) * 320);
+    const data = Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength).toString('base64');
+    return JSON.stringify({ kind: 'AudioData', audioData: { timestamp: '2024-05-14T09:21:07.317Z', participantRawID: '4:+14255550123', data, silent: false } });
+  });
+  const codecs = channels.map(() => new AcsCodec(16000));
   const loop = monitorEventLoopDelay({ resolution: 5 });
   const frames = Math.round((seconds * 1000) / 20);
   const warm = Math.min(100, Math.floor(frames / 5));
@@ -57,7 +65,10 @@ async function runOne(track: Track, calls: number, seconds: number, workers: num
           cpu = process.cpuUsage();
           loop.enable();
         }
-        for (let i = 0; i < calls; i++) channels[i]!.pushAudio(frameOf(track, i, n, frame), now - epoch, false);
+        for (let i = 0; i < calls; i++) {
+          const event = codecs[i]!.decode(wire[(track.offset(i) / 320 + n) % loopFrames]!, false);
+          if (event?.type === 'audio') channels[i]!.pushAudio(event.pcm, now - epoch, event.silent);
+        }
         n++;
       }
       host.tick(now);
