@@ -3,6 +3,7 @@
  * telemetry, starts the gateway, and drains it on SIGTERM.
  */
 import { ConfigError, loadConfig, setupTelemetry } from '../control/contract/index.ts';
+import { createEngineFactory, describeProviderProblems } from './engine/index.ts';
 import { startGateway } from './gateway.ts';
 
 async function main(): Promise<void> {
@@ -18,7 +19,8 @@ async function main(): Promise<void> {
   }
   const appInsights = process.env.APPLICATIONINSIGHTS_CONNECTION_STRING ?? config.telemetry.app_insights_connection_string;
   const telemetry = await setupTelemetry({ serviceName: 'gateway', appInsightsConnectionString: appInsights });
-  const gateway = await startGateway(config, { telemetry });
+  for (const problem of describeProviderProblems(config)) console.error(`gateway: ${problem}`);
+  const gateway = await startGateway(config, { telemetry, engineFactory: createEngineFactory(config) });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

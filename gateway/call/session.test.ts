@@ -144,5 +144,11 @@ describe('CallSession', () => {
     expect(e.registry.timers).toBe(0);
     expect(state.ended?.code).toBe(1000);
     await expect(session.outbound.write(tone, { turnId: 'x', segmentId: 9 }, new AbortController().signal)).rejects.toThrow(/closed/);
+    // Control heard that media came up and that the call ended, once each, with the reason.
+    const events = control.requests
+      .filter((r) => r.path === `/internal/calls/${session.callId}/events`)
+      .flatMap((r) => (r.body as { events: Array<{ type: string; reason?: string }> }).events);
+    expect(events.map((ev) => ev.type)).toEqual(['call_connected', 'call_ended']);
+    expect(events[1]?.reason).toBe('caller_hangup');
   });
 });

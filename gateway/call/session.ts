@@ -4,6 +4,7 @@
  * timers; `close()` is idempotent and ends every one of them. Inbound messages are handled
  * synchronously inside the socket callback (the message buffer is only valid until it returns).
  */
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ControlApiError, type CallContext, type Carrier, type Config, type ControlClient } from '../../control/contract/index.ts';
 import { createCodec, type CarrierCodec, type InboundEvent, type OutboundEvent, type PageMessage, type WireMessage } from '../carriers/index.ts';
@@ -70,6 +71,8 @@ export class CallSession {
   #pacer: OutboundPacer;
   readonly #turns: TurnMachine;
   #engine: CallEngine | undefined;
+  /** Identifies this media leg in event ids (a resumed call has several legs). */
+  readonly #legId = `leg-${randomUUID()}`;
   #context: CallContext | undefined;
   #linkOpen = true;
   #closing: Promise<void> | undefined;
@@ -144,7 +147,14 @@ export class CallSession {
 
   async #startEngine(): Promise<void> {
     this.#context = await this.#env.control.getContext(this.callId, this.signal);
-    if (this.closed || this.#env.engineFactory === undefined) return;
+    if (this.closed) return;
+    // Control learns that media is up (softphone and Twilio have no carrier callback saying so).
+    void this.#env.control
+      .postEvents(this.callId, [{ type: 'call_connected', event_id: `${this.#legId}:connected`, at: new Date().toISOString() }], this.signal)
+      .catch((error: unknown) => {
+        if (!this.closed) this.#env.log.warn({ callId: this.callId, err: error }, 'call_connected not recorded');
+      });
+    if (this.#env.engineFactory === undefined) return;
     this.#engine = this.#env.engineFactory(this.#ports(this.#context));
     await this.#engine.start();
   }
@@ -391,11 +401,25 @@ export class CallSession {
     }
     this.flushCounters();
     this.#env.metrics.callsEnded.add(1, { ...this.#attrs, reason });
-    if (this.#env.registry.sessions.get(this.callId) === this) this.#env.registry.sessions.delete(this.callId);
     const engine = this.#engine;
     this.#engine = undefined;
     if (engine !== undefined) await this.#closeEngine(engine);
+    if (this.#context !== undefined) await this.#postEnded(reason);
+    // Last: a drain waits for the registry to empty, so the session leaves it only when all is done.
+    if (this.#env.registry.sessions.get(this.callId) === this) this.#env.registry.sessions.delete(this.callId);
     this.#env.observer?.onSessionClosed?.(this.callId, reason);
+  }
+
+  /** Tells control the call ended (it then runs the post-call work); bounded, never throws. */
+  async #postEnded(reason: CloseReason): Promise<void> {
+    const mapped = reason === 'protocol' || reason === 'unknown_call' ? 'error' : reason;
+    const event = { type: 'call_ended' as const, event_id: `${this.#legId}:ended`, at: new Date().toISOString(), reason: mapped };
+    // The call's own signal is aborted by now: this request gets its own bound.
+    const abort = new AbortController();
+    const posting = this.#env.control.postEvents(this.callId, [event], abort.signal).catch((error: unknown) => {
+      this.#env.log.warn({ callId: this.callId, err: error }, 'call_ended not recorded');
+    });
+    if (!(await settleWithin(posting, ENGINE_CLOSE_MAX_MS, this.#env.registry))) abort.abort();
   }
 
   async #closeEngine(engine: CallEngine): Promise<void> {
