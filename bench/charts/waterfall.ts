@@ -28,7 +28,7 @@ export interface WaterfallOptions {
 export function waterfall(options: WaterfallOptions): string {
   const width = options.width ?? 760;
   const rowH = 26;
-  const labelW = 190;
+  const labelW = 220;
   const top = 44;
   const rows = options.stages.length + (options.totals?.length ?? 0);
   const height = top + rows * rowH + 44;
