@@ -21,7 +21,7 @@ export function describeCapabilities(config: Config): string[] {
     lines.push('     recorded, but the agent cannot answer. `npm run demo` runs a full simulated call with no credentials.');
   } else lines.push(`LLM: ${config.llm.fast.provider} (${config.llm.fast.model} fast, ${config.llm.slow.model} slow)`);
   lines.push(config.stt.provider === 'none' ? 'STT: not configured (set OPENAI_API_KEY or stt.azure.*): the caller cannot be understood.' : `STT: ${config.stt.provider}`);
-  lines.push(config.tts.provider === 'none' ? 'TTS: not configured (set OPENAI_API_KEY, stt.azure.*, or tts.provider: espeak).' : `TTS: ${config.tts.provider}`);
+  lines.push(config.tts.provider === 'none' ? 'TTS: none configured: espeak-ng speaks locally if installed (set OPENAI_API_KEY or tts.azure.* for natural voices).' : `TTS: ${config.tts.provider}`);
   lines.push(config.acs === undefined ? 'Telephony: local softphone (no ACS configured); POST /call rings the softphone page.' : 'Telephony: Azure Communication Services');
   lines.push(`Store: ${config.store.kind}, cache: ${config.cache.kind}, queue: ${config.queue.kind}`);
   return lines;

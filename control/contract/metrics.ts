@@ -36,6 +36,29 @@ export const LATENCY_BUCKETS_MS: readonly number[] = [
   1, 2, 5, 10, 20, 50, 75, 100, 150, 200, 300, 400, 500, 650, 800, 1000, 1250, 1500, 2000, 2500, 3000, 4000, 5000, 7500, 10000, 15000,
 ];
 
+/** Latency histograms both processes expose, even before their first observation. */
+export const LATENCY_HISTOGRAMS: readonly string[] = [
+  METRIC.answerLatency,
+  METRIC.endpointLatency,
+  METRIC.sttFinalLatency,
+  METRIC.llmTtft,
+  METRIC.llmFirstSentence,
+  METRIC.ttsTtfb,
+  METRIC.bargeinLatency,
+];
+
+/**
+ * OpenTelemetry exports an instrument only once it has a data point; Prometheus dashboards and
+ * alerts want the series from start-up. Appends an empty (zero-count) family for each latency
+ * histogram not yet in the text.
+ */
+export function withEmptyHistograms(text: string, names: readonly string[] = LATENCY_HISTOGRAMS): string {
+  const missing = names.map((n) => n.replaceAll('.', '_')).filter((n) => !text.includes(`# TYPE ${n} histogram`));
+  if (missing.length === 0) return text;
+  const families = missing.map((n) => `# HELP ${n} no observation yet\n# TYPE ${n} histogram\n${n}_count 0\n${n}_sum 0\n${n}_bucket{le="+Inf"} 0`);
+  return `${text.trimEnd()}\n${families.join('\n')}\n`;
+}
+
 /** The telemetry of one process. */
 export interface Telemetry {
   readonly meter: Meter;
@@ -61,7 +84,7 @@ export async function setupTelemetry(options: { serviceName: string; appInsights
     });
     return {
       meter: metrics.getMeter(options.serviceName),
-      prometheusText: async () => serializer.serialize((await prometheus.collect()).resourceMetrics),
+      prometheusText: async () => withEmptyHistograms(serializer.serialize((await prometheus.collect()).resourceMetrics)),
       shutdown: () => shutdownAzureMonitor(),
     };
   }
@@ -69,7 +92,7 @@ export async function setupTelemetry(options: { serviceName: string; appInsights
   if (options.global !== false) metrics.setGlobalMeterProvider(provider);
   return {
     meter: provider.getMeter(options.serviceName),
-    prometheusText: async () => serializer.serialize((await prometheus.collect()).resourceMetrics),
+    prometheusText: async () => withEmptyHistograms(serializer.serialize((await prometheus.collect()).resourceMetrics)),
     shutdown: () => provider.shutdown(),
   };
 }
