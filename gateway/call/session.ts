@@ -14,6 +14,7 @@ import { OutboundPacer } from '../outbound/index.ts';
 import { TurnMachine } from '../turns/index.ts';
 import type { CallEngine, CallEngineFactory, EnginePorts, StageMetric, TurnEvent } from './engine-port.ts';
 import { CallClosedError } from './errors.ts';
+import { mirrorToPage } from './page-mirror.ts';
 import { CLOSE, CONGESTED_BYTES, ENGINE_CLOSE_MAX_MS, HANGUP_PLAYOUT_MAX_MS, MAX_MESSAGE_BYTES, SLOW_READER_BYTES, SLOW_READER_MS } from './limits.ts';
 import { ReferenceTap } from '../outbound/reference-tap.ts';
 import { settleWithin } from './bounded-wait.ts';
@@ -162,7 +163,7 @@ export class CallSession {
   #ports(context: CallContext): EnginePorts {
     return {
       context,
-      control: this.#env.control,
+      control: this.carrier === 'softphone' ? mirrorToPage(this.#env.control, (m) => this.#page(m)) : this.#env.control,
       outbound: this.#pacer,
       now: () => this.now(),
       signal: this.signal,

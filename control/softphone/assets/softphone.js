@@ -119,6 +119,7 @@ async function connect(mediaUrl, callId) {
     if (msg.type === 'clear') clearPlayback();
     else if (msg.type === 'transcript') addLine(msg.persona, msg.text, msg.final);
     else if (msg.type === 'latency') addLatency(msg);
+    else if (msg.type === 'claim') refreshClaim();
     else if (msg.type === 'hangup') hangup('the agent hung up');
   };
   ws.onclose = () => hangup('call ended');
