@@ -128,11 +128,17 @@ async function connect(mediaUrl, callId) {
 }
 
 function hangup(reason) {
-  if (state.ws && state.ws.readyState === WebSocket.OPEN) {
-    state.ws.send(JSON.stringify({ type: 'hangup' }));
-    state.ws.close(1000, 'hangup');
-  }
+  const ws = state.ws;
   state.ws = null;
+  if (ws) {
+    // This hang-up is the one reported: the socket's own close event must not overwrite it.
+    ws.onclose = null;
+    ws.onmessage = null;
+    if (ws.readyState === WebSocket.OPEN) {
+      ws.send(JSON.stringify({ type: 'hangup' }));
+      ws.close(1000, 'hangup');
+    }
+  }
   clearInterval(state.claimTimer);
   refreshClaim();
   if (state.stream) for (const t of state.stream.getTracks()) t.stop();
