@@ -21,6 +21,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EchoCanceller } from '../../dsp/aec/index.ts';
+import { allocatedBytesPerFrame } from '../aec/allocation.ts';
 import { countFalseBargeins } from '../aec/false-bargein.ts';
 import { attenuationDb, convergenceMs, echoOnlyFrames, erleDb, onsetSample, type Range } from '../aec/metrics.ts';
 import { buildScenario, falseBargeinScenario, SCENARIOS, type ScenarioSignals } from '../aec/scenarios.ts';
@@ -161,12 +162,18 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     }
     progress(started, 'aec: false barge-in scenario (60 s, no caller speech)');
     const fb = countFalseBargeins(falseBargeinScenario());
+    progress(started, 'aec: heap allocation per frame (sampling heap profiler)');
+    const allocSpec = SCENARIOS.find((x) => x.name === 'room-200ms-16k') ?? SCENARIOS[0]!;
+    const allocSig = buildScenario(allocSpec);
+    const allocated = await allocatedBytesPerFrame(allocSpec.sampleRateHz, toInt16(allocSig.near), toInt16(allocSig.far));
     printSummary(scenarios, fb.bargeins, fb.withoutGate, fb.withoutCanceller);
+    console.log(`heap allocated by the canceller per 20 ms frame: ${allocated.toFixed(1)} bytes (${allocSpec.name})`);
     return {
       scenarios,
       false_bargeins: fb.bargeins,
       false_bargeins_without_gate: fb.withoutGate,
       false_bargeins_without_canceller: fb.withoutCanceller,
+      allocated_bytes_per_frame: round(allocated, 1),
       speex_configuration: `MDF with 20 ms frames, filter = delay + ${SPEEX_TAIL_MS} ms rounded up to 100 ms; speex_erle_db adds the preprocessor's residual echo suppression (with its default noise suppression)`,
       definitions: {
         erle_db: `10·log10(Σecho²/Σout²) over 20 ms frames with echo ≥ 10 dB above noise and no caller speech, from ${WARMUP_S} s after the start and after a path change`,

@@ -84,6 +84,7 @@ export class DelayEstimator {
   private lockedDelay = -1;
   private lockedCorr = 0;
   private confirmed = 0;
+  private peakFrac = 0;
 
   constructor(options: DelayEstimatorOptions) {
     this.blockSamples = options.blockSamples;
@@ -266,22 +267,31 @@ export class DelayEstimator {
     }
     if (this.candidateCount === this.stableBlocks) this.confirmed++;
     if (this.candidateCount >= this.stableBlocks) {
-      this.lockedDelay = this.lagToSamples(best);
+      // Written in place (a helper returning the value would box it on every block).
+      this.findPeakOffset(best);
+      this.lockedDelay = (best + this.peakFrac) * this.blockSamples + this.centreOffset;
+      if (this.lockedDelay < 0) this.lockedDelay = 0;
       this.lockedCorr = bestCorr;
     }
   }
 
   /** Lag (blocks) to delay (samples) with parabolic interpolation around the peak. */
   private lagToSamples(lag: number): number {
-    let frac = 0;
+    this.findPeakOffset(lag);
+    return Math.max(0, (lag + this.peakFrac) * this.blockSamples + this.centreOffset);
+  }
+
+  /** Fractional position (−0.5…0.5 blocks) of the correlation peak around `lag` (parabola) into `peakFrac`. */
+  private findPeakOffset(lag: number): void {
+    this.peakFrac = 0;
     const lags = Math.min(this.filled, this.maxLag + 1);
-    if (lag > 0 && lag < lags - 1) {
-      const l = this.corr[lag - 1]!;
-      const c = this.corr[lag]!;
-      const r = this.corr[lag + 1]!;
-      const den = l - 2 * c + r;
-      if (den < 0) frac = Math.max(-0.5, Math.min(0.5, (0.5 * (l - r)) / den));
-    }
-    return Math.max(0, (lag + frac) * this.blockSamples + this.centreOffset);
+    if (lag <= 0 || lag >= lags - 1) return;
+    const l = this.corr[lag - 1]!;
+    const c = this.corr[lag]!;
+    const r = this.corr[lag + 1]!;
+    const den = l - 2 * c + r;
+    if (!(den < 0)) return;
+    const frac = (0.5 * (l - r)) / den;
+    this.peakFrac = frac < -0.5 ? -0.5 : frac > 0.5 ? 0.5 : frac;
   }
 }

@@ -51,6 +51,7 @@ const FAR_ACTIVE_MS = 1e-6;
 // A new lag must correlate at least this well to be taken for a new echo path.
 const PATH_CHANGE_CORRELATION = 0.3;
 const PATH_CHANGE_LEAD = 0.1;
+const SPEECH_SHARE = 0.3;
 
 type Mode = { -readonly [K in keyof SuppressorMode]: SuppressorMode[K] };
 
@@ -92,6 +93,7 @@ export class EchoCanceller {
   private blocks = 0;
   private idle = false;
   private seenConfirmations = 0;
+  private nearMs = 0;
 
   constructor(options: EchoCancellerOptions) {
     const fs = options.sampleRateHz;
@@ -216,10 +218,14 @@ export class EchoCanceller {
     const outInt = out instanceof Int16Array;
     this.tracker.beginFrame();
     for (let start = 0; start < F; start += B) {
+      let ne = 0;
       for (let i = 0; i < B; i++) {
-        this.nearBlk[i] = near[start + i]! * nearScale;
+        const v = near[start + i]! * nearScale;
+        this.nearBlk[i] = v;
+        ne += v * v;
         this.farBlk[i] = far[start + i]! * farScale;
       }
+      this.nearMs = ne / B;
       this.processBlock();
       if (taps !== undefined) this.writeTaps(taps, start);
       for (let i = 0; i < B; i++) {
@@ -251,22 +257,26 @@ export class EchoCanceller {
     const epf = this.epf;
     const farRawActive = epf.history.push(this.farBlk, FAR_ACTIVE_MS);
     // Nothing the far end sent within the delay range and tail: no echo can arrive, skip the work.
-    this.idle = epf.farMax(false) < FAR_IDLE_MS;
+    this.idle = epf.history.maxAllMs < FAR_IDLE_MS;
     if (this.idle) {
       this.idleBlock();
       return;
     }
     this.realign();
     epf.locate();
-    const farActive = epf.alignedEnergy > FAR_ACTIVE_MS;
-    const windowMax = epf.farMax(true);
-    const echoExpected = windowMax > FAR_ACTIVE_MS;
+    const farActive = epf.alignedMs > FAR_ACTIVE_MS;
+    const echoExpected = epf.windowMaxMs > FAR_ACTIVE_MS;
     epf.adaptPending();
     epf.filter(this.nearBlk);
     const t = this.tracker;
     const sup = this.sup;
     sup.analyze(epf.ef, epf.yf);
-    t.detectDoubleTalk(echoExpected, sup.errorSum, sup.nearSpeechSum, this.nearBlockEnergy(), windowMax);
+    // Double talk: once converged, bins that look like near-end speech (the suppressor's evidence)
+    // carry 30 % of the error's power (a lone noise bin or a burst of residual echo does not);
+    // before, the near end is louder than any far-end block that can still echo (an echo path
+    // never amplifies).
+    const raw = t.converged ? sup.nearSpeechSum > SPEECH_SHARE * sup.errorSum && sup.errorSum > 0 : this.nearMs > epf.windowMaxMs;
+    t.updateDoubleTalk(echoExpected, raw);
     if (this.suppression) {
       this.mode.farActive = echoExpected;
       this.mode.doubleTalk = t.doubleTalk;
@@ -293,7 +303,7 @@ export class EchoCanceller {
     epf.prepareStep(true);
     if (this.suppression) this.sup.bypass(epf.ef, this.outBlk, 0);
     else this.outBlk.set(epf.ef);
-    this.tracker.detectDoubleTalk(false, 0, 0, 0, 0);
+    this.tracker.updateDoubleTalk(false, false);
     this.trackStats(false);
   }
 
@@ -328,12 +338,6 @@ export class EchoCanceller {
     if (this.delay.confidence > this.delay.correlationAt(modelled) + PATH_CHANGE_LEAD) this.tracker.pathChanged();
   }
 
-  private nearBlockEnergy(): number {
-    let s = 0;
-    for (let i = 0; i < this.B; i++) s += this.nearBlk[i]! * this.nearBlk[i]!;
-    return s / this.B;
-  }
-
   private trackStats(echoExpected: boolean): void {
     const t = this.tracker;
     const epf = this.epf;
@@ -348,8 +352,15 @@ export class EchoCanceller {
       sy += epf.yf[i]! * epf.yf[i]!;
     }
     const fraction = this.suppression ? this.sup.echoFraction : se > 0 ? Math.min(4, sy / se) : 0;
-    const nearSpeech = !this.idle && (t.converged ? this.sup.nearSpeechSum > 0 : sd > epf.farMax(true) * this.B);
-    t.block(echoExpected, sd, se, so, sy, fraction, epf.farMax(false), nearSpeech);
+    const nearSpeech = !this.idle && (t.converged ? this.sup.nearSpeechSum > 0 : this.nearMs > epf.windowMaxMs);
+    const b = t.blockIn;
+    b[0] = sd;
+    b[1] = se;
+    b[2] = so;
+    b[3] = sy;
+    b[4] = fraction;
+    b[5] = epf.history.maxAllMs;
+    t.block(echoExpected, nearSpeech);
     // The reported delay is the filter's: the envelope estimate alone can lock on a chance
     // correlation when there is no echo at all.
     if (t.converged && this.blocks % 50 === 0) t.setDelaySamples(epf.peakTap());

@@ -132,10 +132,10 @@ export class EchoPathFilter {
     return this.restarts;
   }
 
-  /** Mean square of the far end at the filter's first tap (the block entering the filter). */
-  get alignedEnergy(): number {
-    return this.history.energy[this.slots[0]!]!;
-  }
+  /** After {@link locate}: mean square of the far end at the filter's first tap (the block entering it). */
+  alignedMs = 0;
+  /** After {@link locate}: loudest far block (mean square) within the filter window. */
+  windowMaxMs = 0;
 
   /** Back to a new call. */
   reset(): void {
@@ -160,11 +160,6 @@ export class EchoPathFilter {
     this.spanFresh = 0;
   }
 
-  /** Loudest far block (mean square) over the filter window, or over the whole history. */
-  farMax(windowOnly: boolean): number {
-    return windowOnly ? this.history.maxEnergy(this.offsetBlocks, this.partitions) : this.history.maxEnergyAll();
-  }
-
   /**
    * Moves the filter window to start `target` blocks back. The weights move along (a refined
    * estimate of the same path keeps what was learned); a big move also restarts the step control.
@@ -182,13 +177,18 @@ export class EchoPathFilter {
     if (Math.abs(by) > 2) this.step.reset();
   }
 
-  /** Slots of the filter window for this block and which hold far-end signal. */
+  /** Slots of the filter window for this block, which hold far-end signal, and their levels. */
   locate(): void {
+    let m = 0;
     for (let k = 0; k < this.partitions; k++) {
       const slot = this.history.slotBack(this.offsetBlocks + k);
       this.slots[k] = slot;
       this.active[k] = this.history.isSilent(slot) ? 0 : 1;
+      const e = this.history.energy[slot]!;
+      if (e > m) m = e;
     }
+    this.windowMaxMs = m;
+    this.alignedMs = this.history.energy[this.slots[0]!]!;
   }
 
   /** Applies the gradient prepared by the previous block (a priori error, as in MDF). */
@@ -325,7 +325,7 @@ export class EchoPathFilter {
     s.see = see;
     s.syy = syy;
     s.sey = sey;
-    s.sxx = this.alignedEnergy * B;
+    s.sxx = this.alignedMs * B;
   }
 
   /**

@@ -10,9 +10,6 @@ const OUTPUT_MEMORY_BLOCKS = 100;
 // Converged when the linear filter removes 10 dB of echo; lost again below 5 dB (hysteresis).
 const CONVERGED_DB = 10;
 const LOST_DB = 5;
-// Double talk when bins that look like near-end speech (suppressor's evidence) carry 30 % of the
-// error's power: a lone noise bin or a burst of residual echo does not.
-const SPEECH_SHARE = 0.3;
 // Double-talk decisions are held for 50 ms: speech does not stop between two 10 ms blocks.
 const HANG_BLOCKS = 5;
 // "Double talk" in more than 90 % of the echo blocks of the last ≈ 2 s (leaky average) is an echo
@@ -32,8 +29,8 @@ const GAIN_SAFETY = 4;
  * State machine and statistics shared by the canceller's blocks.
  *
  * @example
- * tracker.detectDoubleTalk(echoExpected, errorSum, speechSum, nearMs, farMaxMs);
- * tracker.block(farActive, sd, se, so, sy, fraction, farMaxMs, nearSpeech);
+ * tracker.updateDoubleTalk(echoExpected, rawDecision);
+ * tracker.blockIn.set(blockSums); tracker.block(farActive, nearSpeech);
  */
 export class EchoTracker {
   private readonly sampleRateHz: number;
@@ -131,15 +128,12 @@ export class EchoTracker {
   }
 
   /**
-   * Double-talk decision for this block. Converged: the share of the error's power in bins that
-   * look like near-end speech (well above the residual echo model and the echo estimate). Not yet: the near end louder than any far-end block that
-   * can still echo (an echo path never amplifies). Persistent "double talk" is taken for an echo
-   * path change.
+   * Double-talk state for this block from the block's raw decision (made by the canceller: near-end
+   * speech evidence once converged, the near end louder than the far end before). Held for 50 ms;
+   * persistent "double talk" is taken for an echo path change.
    */
-  detectDoubleTalk(echoExpected: boolean, errorSum: number, speechSum: number, nearMs: number, farMaxMs: number): void {
-    let raw = false;
-    if (echoExpected) raw = this.isConverged ? speechSum > SPEECH_SHARE * errorSum && errorSum > 0 : nearMs > farMaxMs;
-    if (raw) this.hang = HANG_BLOCKS;
+  updateDoubleTalk(echoExpected: boolean, raw: boolean): void {
+    if (echoExpected && raw) this.hang = HANG_BLOCKS;
     else if (this.hang > 0) this.hang--;
     this.dt = this.hang > 0;
     if (!echoExpected || !this.isConverged) return;
@@ -164,7 +158,17 @@ export class EchoTracker {
    * predicted echo fraction of the output, the loudest far block within the delay range, and
    * whether the block shows any near-end speech evidence.
    */
-  block(farActive: boolean, sd: number, se: number, so: number, sy: number, echoFraction: number, farMaxMs: number, nearSpeech: boolean): void {
+  /** Inputs of {@link block}, written in place by the caller (a hand-off that boxes no numbers). */
+  readonly blockIn = new Float64Array(6);
+
+  block(farActive: boolean, nearSpeech: boolean): void {
+    const input = this.blockIn;
+    const sd = input[0]!;
+    const se = input[1]!;
+    const so = input[2]!;
+    const sy = input[3]!;
+    const echoFraction = input[4]!;
+    const farMaxMs = input[5]!;
     this.isFarActive = farActive;
     this.accOut += so;
     this.accEcho += sy;

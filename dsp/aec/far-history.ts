@@ -26,6 +26,8 @@ export class FarHistory implements SpectrumHistory {
   readonly power: Float64Array;
   /** Number of slots. */
   readonly size: number;
+  /** Loudest block (mean square) in the whole history, as of the last {@link push}. */
+  maxAllMs = 0;
   private readonly B: number;
   private readonly K: number;
   private readonly fft: RealFft;
@@ -71,14 +73,10 @@ export class FarHistory implements SpectrumHistory {
   /** Loudest block (mean square) among `count` blocks starting `back` blocks before the newest. */
   maxEnergy(back: number, count: number): number {
     let m = 0;
-    for (let k = 0; k < count; k++) m = Math.max(m, this.energy[this.slotBack(back + k)]!);
-    return m;
-  }
-
-  /** Loudest block (mean square) in the whole history. */
-  maxEnergyAll(): number {
-    let m = 0;
-    for (let i = 0; i < this.size; i++) m = Math.max(m, this.energy[i]!);
+    for (let k = 0; k < count; k++) {
+      const e = this.energy[this.slotBack(back + k)]!;
+      if (e > m) m = e;
+    }
     return m;
   }
 
@@ -98,6 +96,9 @@ export class FarHistory implements SpectrumHistory {
     }
     e /= B;
     this.energy[this.headSlot] = e;
+    let m = 0;
+    for (let i = 0; i < this.size; i++) if (this.energy[i]! > m) m = this.energy[i]!;
+    this.maxAllMs = m;
     const hb = this.headSlot * K;
     if (e < FAR_IDLE_MS && prev < FAR_IDLE_MS) {
       // Silence (TTS pauses are digital zero): no transform needed.
@@ -125,5 +126,6 @@ export class FarHistory implements SpectrumHistory {
     this.power.fill(0);
     this.prevBlock.fill(0);
     this.headSlot = 0;
+    this.maxAllMs = 0;
   }
 }
