@@ -33,8 +33,9 @@ export const CALLER_SENTENCES: readonly string[] = [
   'Yes, my name is Jordan Miller, and the address is twelve Baker Street.',
 ];
 
-/** espeak-ng voices: the agent (male US) and the caller (female British variant). */
+/** espeak-ng voice of the agent (male, US English). */
 export const AGENT_VOICE = 'en-us';
+/** espeak-ng voice of the caller (female variant, British English). */
 export const CALLER_VOICE = 'en-gb+f3';
 
 /**

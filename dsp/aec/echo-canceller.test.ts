@@ -63,6 +63,15 @@ describe('EchoCanceller on known signals', () => {
     expect(Math.abs(r.aec.delayMs - delayMs)).toBeLessThanOrEqual(5);
   });
 
+  it('works at 24 kHz (ACS wideband) too', () => {
+    const fs = 24000;
+    const far = whiteNoise(fs * 6, 0.1, 62);
+    const echo = echoOf(far, roomResponse(fs, 40, 63), Math.round(0.3 * fs), 0.3);
+    const r = run(fs, mix(echo, whiteNoise(far.length, 1e-4, 64)), far);
+    expect(ratioDb(echo, r.linear, fs, 4, 6)).toBeGreaterThan(30);
+    expect(Math.abs(r.aec.delayMs - 300)).toBeLessThanOrEqual(5);
+  });
+
   it('cancels a pure gain (no delay, no filtering) at 16 kHz', () => {
     const fs = 16000;
     const far = whiteNoise(fs * 6, 0.1, 6);
@@ -251,5 +260,22 @@ describe('EchoCanceller without echo', () => {
     expect(aec.delayMs).toBe(-1);
     // The caller's louder frames stand 6 dB above the echo prediction almost always.
     expect(predictionClose / frames).toBeLessThan(0.1);
+  });
+});
+
+describe('EchoCanceller input hygiene', () => {
+  it('takes non-finite float samples as silence instead of poisoning the filters', () => {
+    const fs = 8000;
+    const F = 160;
+    const far = whiteNoise(fs * 6, 0.1, 60);
+    const echo = echoOf(far, new Float32Array([0, 0.5]), 400, 1);
+    const near = mix(echo, whiteNoise(far.length, 1e-4, 61));
+    near[fs] = Number.NaN;
+    far[fs + 5] = Number.POSITIVE_INFINITY;
+    const aec = new EchoCanceller({ sampleRateHz: fs, frameSamples: F });
+    const out = new Float32Array(near.length);
+    for (let s = 0; s + F <= near.length; s += F) aec.process(near.subarray(s, s + F), far.subarray(s, s + F), out.subarray(s, s + F));
+    expect(out.every((v) => Number.isFinite(v))).toBe(true);
+    expect(aec.converged).toBe(true);
   });
 });

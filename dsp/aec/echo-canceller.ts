@@ -207,7 +207,8 @@ export class EchoCanceller {
 
   /**
    * Cancels the echo of `far` in `near` into `out` (all `frameSamples` long; `out` may be `near`).
-   * Int16 and Float32 may be mixed; floats are full scale 1. Allocates nothing.
+   * Int16 and Float32 may be mixed; floats are full scale 1 (non-finite samples are taken as 0).
+   * `out` lags `near` by {@link latencySamples}. Allocates nothing.
    */
   process(near: Pcm, far: Pcm, out: Pcm, taps?: EchoCancellerTaps): void {
     const F = this.frameSamples;
@@ -220,10 +221,15 @@ export class EchoCanceller {
     for (let start = 0; start < F; start += B) {
       let ne = 0;
       for (let i = 0; i < B; i++) {
-        const v = near[start + i]! * nearScale;
+        // A NaN or infinity (a broken decoder upstream) would poison the filters for the rest of
+        // the call: such samples count as silence (x − x is 0 only for finite x).
+        let v = near[start + i]! * nearScale;
+        if (v - v !== 0) v = 0;
+        let x = far[start + i]! * farScale;
+        if (x - x !== 0) x = 0;
         this.nearBlk[i] = v;
+        this.farBlk[i] = x;
         ne += v * v;
-        this.farBlk[i] = far[start + i]! * farScale;
       }
       this.nearMs = ne / B;
       this.processBlock();

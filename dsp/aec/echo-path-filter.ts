@@ -47,6 +47,7 @@ export class EchoPathFilter {
   private readonly active: Uint8Array;
   private readonly prevActive: Uint8Array;
   private readonly fgLive: Uint8Array;
+  private readonly partScratch: Int32Array;
   private readonly bgLive: Uint8Array;
   private readonly prop: Float64Array;
   private readonly partEnergy: Float64Array;
@@ -95,6 +96,7 @@ export class EchoPathFilter {
     this.active = new Uint8Array(P);
     this.prevActive = new Uint8Array(P);
     this.fgLive = new Uint8Array(P);
+    this.partScratch = new Int32Array(4 * P);
     this.bgLive = new Uint8Array(P);
     this.prop = new Float64Array(P).fill(0.99 / P);
     this.partEnergy = new Float64Array(P);
@@ -216,7 +218,7 @@ export class EchoPathFilter {
   filter(near: Float64Array): void {
     const { B, K } = this;
     for (let i = 0; i < B; i++) this.near[i] = near[i]!;
-    PartitionedFilter.filterPair(this.fg, this.bg, this.history, this.slots, this.active, this.fgLive, this.bgLive, this.fRe, this.fIm, this.bRe, this.bIm);
+    PartitionedFilter.filterPair(this.fg, this.bg, this.history, this.slots, this.active, this.fgLive, this.bgLive, this.partScratch, this.fRe, this.fIm, this.bRe, this.bIm);
     for (let f = 0; f < K; f++) {
       this.fgPow[f] = this.fRe[f]! * this.fRe[f]! + this.fIm[f]! * this.fIm[f]!;
       this.echoPow[f] = this.bRe[f]! * this.bRe[f]! + this.bIm[f]! * this.bIm[f]!;
