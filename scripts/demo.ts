@@ -88,14 +88,17 @@ async function main(): Promise<void> {
     },
   });
   const tts = await startTtsStandin({});
-  mkdirSync(join(root, 'data'), { recursive: true });
+  // DEMO_DATA_DIR: where the demo's call is stored (default data/, the embedded store's folder).
+  const dataDir = process.env.DEMO_DATA_DIR ?? join(root, 'data');
+  mkdirSync(dataDir, { recursive: true });
   const secrets = { media_token_key: randomBytes(32).toString('hex'), service_token: randomBytes(32).toString('hex') };
   const overrides = {
     secrets,
     control: { port: 0, host: '127.0.0.1' },
     gateway: { port: 0, host: '127.0.0.1' },
-    store: { kind: 'sqlite', sqlite: { path: join(root, 'data', 'demo-calls.sqlite') } },
-    queue: { kind: 'sqlite', sqlite: { path: join(root, 'data', 'demo-jobs.sqlite') } },
+    store: { kind: 'sqlite', sqlite: { path: join(dataDir, 'demo-calls.sqlite') } },
+    queue: { kind: 'sqlite', sqlite: { path: join(dataDir, 'demo-jobs.sqlite') } },
+    rag: { documents_dir: join(dataDir, 'documents'), index_path: join(dataDir, 'demo-rag.sqlite') },
     llm: {
       fast: { provider: 'openai', endpoint: llm.url, api_key: 'demo', model: 'demo-fast' },
       slow: { provider: 'openai', endpoint: llm.url, api_key: 'demo', model: 'demo-slow' },
@@ -131,11 +134,12 @@ async function main(): Promise<void> {
     callId: call.call_id,
     utterances,
     pacer,
-    durationMs: 45_000,
+    durationMs: 90_000,
     bargeInProbability: 0,
     echoLossDb: 25,
     onTranscript: (id, text) => said.set(id, text),
     onAnswer: (turn) => console.log(`  turn ${turn.turn + 1}: answer after ${Math.round(turn.answerLatencyMs ?? NaN)} ms`),
+    maxTurns: SCRIPT.length,
   });
   pacer.close();
 
@@ -144,7 +148,7 @@ async function main(): Promise<void> {
   const reportUrl = `${control.url}/report/${call.call_id}`;
   const page = await fetch(reportUrl);
   console.log(`\nReport: ${reportUrl}  (HTTP ${page.status}, ${(await page.text()).length} bytes)`);
-  console.log('The call is stored in data/demo-calls.sqlite.');
+  console.log(`The call is stored in ${join(dataDir, 'demo-calls.sqlite')}.`);
   await gateway.close();
   await Promise.all([llm.close(), stt.close(), tts.close()]);
   if (serve) {
@@ -169,7 +173,7 @@ function printCall(call: Call, measured: ReadonlyArray<number | undefined>): voi
   console.log('\nConversation:');
   for (const m of call.messages) {
     if (m.content === '' && m.tool_calls.length === 0) continue;
-    const who = m.persona === 'human' ? 'Caller' : 'Agent ';
+    const who = m.action === 'sms' ? 'SMS   ' : m.persona === 'human' ? 'Caller' : 'Agent ';
     const tools = m.tool_calls.map((t) => ` [${t.function_name} ${t.function_arguments}]`).join('');
     console.log(`  ${who}: ${m.content}${tools}${m.interrupted ? ' (interrupted)' : ''}`);
   }

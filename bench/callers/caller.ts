@@ -56,6 +56,8 @@ export interface CallerOptions {
    * measured (ms, default 0).
    */
   readonly minAnswerMs?: number;
+  /** Hang up after this many turns, once the last answer has been heard (default: talk until `durationMs`). */
+  readonly maxTurns?: number;
   /** Give up waiting for an answer after this long (ms, default 10000). */
   readonly answerTimeoutMs?: number;
   /** Seed of this caller's choices. */
@@ -204,6 +206,7 @@ class SyntheticCaller {
       return this.#end();
     }
     this.#advance(now);
+    if (this.#ended) return;
     const mic = this.#mic;
     let lastSpeechFrame = false;
     if (this.#state === 'speaking' && this.#speech !== undefined) {
@@ -266,6 +269,11 @@ class SyntheticCaller {
   }
 
   #startUtterance(now: number, bargeIn: boolean): void {
+    if (this.#o.maxTurns !== undefined && this.#report.turns.length >= this.#o.maxTurns) {
+      this.#state = 'done';
+      void this.#ws?.close(1000, 'caller hung up');
+      return this.#end();
+    }
     const utterances = this.#o.utterances;
     const u = utterances[this.#nextUtterance % utterances.length]!;
     // Not enough time left for the turn and its answer: stay quiet until the end.

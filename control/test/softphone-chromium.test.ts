@@ -104,7 +104,7 @@ describe('softphone page in Chromium', () => {
       await page.waitForSelector('#transcript li.assistant', { timeout: 30_000 });
       // The caller's speech reaches the gateway through the microphone, is understood, and answered.
       await page.waitForSelector('#transcript li.human', { timeout: 45_000 });
-      await page.waitForFunction((answer) => [...document.querySelectorAll('#transcript li.assistant')].some((li) => li.textContent?.includes(answer)), ANSWER, { timeout: 30_000 });
+      await page.locator('#transcript li.assistant', { hasText: ANSWER }).first().waitFor({ timeout: 30_000 });
       const human = await page.locator('#transcript li.human').first().textContent();
       expect(human?.replace(/^You/, '').trim()).toBe(CALLER_TEXT);
       const assistant = await page.locator('#transcript li.assistant').allTextContents();
