@@ -3,9 +3,6 @@
  * room with a bulk delay, background noise, the caller talking over the agent (double talk), and
  * one echo-path change mid-call. Signals are built at run time from espeak-ng speech.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { backgroundNoise, echoThrough, Rng, type EchoPath } from './signals.ts';
 import { SpeechBank } from './speech.ts';
 
@@ -72,9 +69,9 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
 
 let bank: SpeechBank | undefined;
 
-/** The speech bank (espeak-ng output in a temporary directory), created on first use. */
+/** The speech bank (espeak-ng speech kept in memory), created on first use. */
 export function speechBank(): SpeechBank {
-  bank ??= new SpeechBank(mkdtempSync(join(tmpdir(), 'aec-speech-')));
+  bank ??= new SpeechBank();
   return bank;
 }
 

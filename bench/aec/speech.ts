@@ -4,7 +4,8 @@
  * for the near end, in different voices.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** What the agent says (far end). */
@@ -63,11 +64,12 @@ function trimSilence(x: Float32Array): Float32Array {
   return x.slice(a, b);
 }
 
-/** Sentences of one speaker at one rate, synthesised once and reused by every scenario. */
+/**
+ * Sentences of one speaker at one rate, synthesised once (in a temporary directory removed right
+ * after) and kept in memory for every scenario.
+ */
 export class SpeechBank {
   private readonly cache = new Map<string, Float32Array[]>();
-
-  constructor(private readonly dir: string) {}
 
   /** All sentences of `who` at `sampleRateHz`, each scaled to `rmsDbfs` RMS over its active part. */
   sentences(who: 'agent' | 'caller', sampleRateHz: number, rmsDbfs: number): Float32Array[] {
@@ -76,9 +78,14 @@ export class SpeechBank {
     if (hit !== undefined) return hit;
     const texts = who === 'agent' ? AGENT_SENTENCES : CALLER_SENTENCES;
     const voice = who === 'agent' ? AGENT_VOICE : CALLER_VOICE;
-    const list = texts.map((t, i) => scaleToRms(synthesize(this.dir, `${who}-${i}`, t, voice, sampleRateHz), rmsDbfs));
-    this.cache.set(key, list);
-    return list;
+    const dir = mkdtempSync(join(tmpdir(), 'aec-speech-'));
+    try {
+      const list = texts.map((t, i) => scaleToRms(synthesize(dir, `${who}-${i}`, t, voice, sampleRateHz), rmsDbfs));
+      this.cache.set(key, list);
+      return list;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 }
 
