@@ -43,6 +43,8 @@ export class FrameRing {
   readonly #frames: Int16Array;
   readonly #meta: Int32Array;
   readonly #last = new Int32Array(4);
+  /** A view per slot, made once: reading a frame allocates nothing. */
+  readonly #slotViews: Int16Array[];
 
   /** Bytes a ring of this shape needs (a multiple of 8, so rings can be packed back to back). */
   static byteLength(shape: FrameRingShape): number {
@@ -63,6 +65,7 @@ export class FrameRing {
     const metaOffset = byteOffset + HEADER_WORDS * 4;
     this.#meta = new Int32Array(buffer, metaOffset, capacity * metaWords);
     this.#frames = new Int16Array(buffer, metaOffset + capacity * metaWords * 4, capacity * frameSamples);
+    this.#slotViews = Array.from({ length: capacity }, (_, i) => this.#frames.subarray(i * frameSamples, (i + 1) * frameSamples));
   }
 
   /** Frames waiting to be read. */
@@ -113,9 +116,9 @@ export class FrameRing {
     return w === r ? -1 : r & this.#mask;
   }
 
-  /** View of the samples in slot `slot` (from `peek`). */
+  /** View of the samples in slot `slot` (from `peek`); the same view object every time. */
   frameAt(slot: number): Int16Array {
-    return this.#frames.subarray(slot * this.frameSamples, (slot + 1) * this.frameSamples);
+    return this.#slotViews[slot] as Int16Array;
   }
 
   /** Metadata word `word` of slot `slot` (from `peek`). */

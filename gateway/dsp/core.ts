@@ -62,6 +62,8 @@ class Slot {
   readonly state = new Float32Array(2 * SILERO_STATE_SIZE);
   // 16 kHz FIFO that re-chunks resampled audio into exact 320-sample frames.
   readonly fifo = new Int16Array(FRAME_16K * 4);
+  /** The first frame of the FIFO, as a fixed view (no subarray per frame). */
+  readonly fifoHead = this.fifo.subarray(0, FRAME_16K);
   fifoLen = 0;
   readonly near = new Int16Array(FRAME_16K);
   readonly far = new Int16Array(FRAME_16K);
@@ -191,37 +193,55 @@ export class DspCore {
     const { views } = slot;
     // Far end first, so the caller frames below find the agent audio that was playing.
     for (let s = views.ref.peek(); s >= 0; s = views.ref.peek()) {
-      const n = slot.refResampler.process(views.ref.frameAt(s), slot.refScratch);
-      slot.timeline.write(slot.refScratch.subarray(0, n), views.ref.metaAt(s, 0));
+      if (slot.echo.needsReference) {
+        const n = slot.refResampler.process(views.ref.frameAt(s), slot.refScratch);
+        slot.timeline.write(slot.refScratch.subarray(0, n), views.ref.metaAt(s, 0));
+      }
       views.ref.release();
     }
+    let frames = 0;
     for (let s = views.in.peek(); s >= 0; s = views.in.peek()) {
       const arrival = views.in.metaAt(s, 0);
       slot.lastArrivalMs = arrival;
       slot.lastSilent = (views.in.metaAt(s, 1) & IN_SILENT) !== 0;
       if (now - slot.epochMs - arrival > FRAME_DEADLINE_MS) Atomics.add(views.stats, STAT.lateFrames, 1);
+      frames++;
+      if (slot.carrierFrame === FRAME_16K) {
+        // 16 kHz carriers: the ring slot is already the frame (no resampling, no copy).
+        this.#frame16k(slot, views.in.frameAt(s));
+        views.in.release();
+        continue;
+      }
       const n = slot.inResampler.process(views.in.frameAt(s), slot.scratch);
       views.in.release();
-      slot.fifo.set(slot.scratch.subarray(0, n), slot.fifoLen);
+      slot.fifo.set(n === slot.scratch.length ? slot.scratch : slot.scratch.subarray(0, n), slot.fifoLen);
       slot.fifoLen += n;
-      while (slot.fifoLen >= FRAME_16K) this.#frame16k(slot);
+      while (slot.fifoLen >= FRAME_16K) {
+        slot.near.set(slot.fifoHead);
+        slot.fifo.copyWithin(0, FRAME_16K, slot.fifoLen);
+        slot.fifoLen -= FRAME_16K;
+        this.#frame16k(slot, slot.near);
+      }
+    }
+    if (frames > 0 && slot.echo.needsReference) {
+      Atomics.store(views.stats, STAT.erleCentiDb, Number.isFinite(slot.echo.erleDb) ? Math.round(slot.echo.erleDb * 100) : 0);
+      Atomics.store(views.stats, STAT.aecDelayMs, slot.echo.delayMs);
     }
   }
 
   /** One 16 kHz frame: echo stage, back to the main thread, into the VAD windower. */
-  #frame16k(slot: Slot): void {
-    slot.near.set(slot.fifo.subarray(0, FRAME_16K));
-    slot.fifo.copyWithin(0, FRAME_16K, slot.fifoLen);
-    slot.fifoLen -= FRAME_16K;
-    // The frame ends at its arrival time; its far end is what played over the 20 ms before.
-    if (!slot.timeline.read(slot.far, (slot.lastArrivalMs - 20) * 16)) Atomics.add(slot.views.stats, STAT.aecMissed, 1);
-    slot.echo.process(slot.near, slot.far, slot.clean);
+  #frame16k(slot: Slot, near: Int16Array): void {
+    let clean = near;
+    if (slot.echo.needsReference) {
+      // The frame ends at its arrival time; its far end is what played over the 20 ms before.
+      if (!slot.timeline.read(slot.far, (slot.lastArrivalMs - 20) * 16)) Atomics.add(slot.views.stats, STAT.aecMissed, 1);
+      slot.echo.process(near, slot.far, slot.clean);
+      clean = slot.clean;
+    }
     slot.gateFrames++;
     if (slot.echo.bargeInAllowed) slot.gateOpen++;
-    if (!slot.views.out.push(slot.clean, slot.lastArrivalMs)) Atomics.add(slot.views.stats, STAT.ringDrops, 1);
-    Atomics.store(slot.views.stats, STAT.erleCentiDb, Number.isFinite(slot.echo.erleDb) ? Math.round(slot.echo.erleDb * 100) : 0);
-    Atomics.store(slot.views.stats, STAT.aecDelayMs, slot.echo.delayMs);
-    slot.windower.push(slot.clean, slot.lastSilent);
+    if (!slot.views.out.push(clean, slot.lastArrivalMs)) Atomics.add(slot.views.stats, STAT.ringDrops, 1);
+    slot.windower.push(clean, slot.lastSilent);
     while (slot.windower.ready) {
       if (slot.pendingCount === MAX_PENDING_WINDOWS) this.#dropOldest(slot);
       const i = slot.pendingCount++;

@@ -15,6 +15,8 @@ export interface EchoStage {
   readonly erleDb: number;
   /** Estimated echo delay (ms), or -1 when unknown. */
   readonly delayMs: number;
+  /** False when `process` ignores the far end and copies `near` (the pipeline then skips both). */
+  readonly needsReference: boolean;
 }
 
 /** The pass-through stage (echo cancellation off): audio unchanged, the gate always open. */
@@ -22,6 +24,7 @@ export class PassThroughEcho implements EchoStage {
   readonly bargeInAllowed = true;
   readonly erleDb = Number.NaN;
   readonly delayMs = -1;
+  readonly needsReference = false;
 
   process(near: Int16Array, _far: Int16Array, out: Int16Array): void {
     if (out !== near) out.set(near);
@@ -45,6 +48,7 @@ export class AecEchoStage implements EchoStage {
   readonly #gate = new EchoAwareBargeInGate();
   #allowed = true;
   #farFrames = 0;
+  readonly needsReference = true;
 
   constructor(sampleRateHz: number, frameSamples: number) {
     this.#aec = new EchoCanceller({ sampleRateHz, frameSamples });

@@ -23,14 +23,19 @@ export class FarTimeline {
    */
   write(pcm: Int16Array, startSample: number): void {
     let pos = this.#writePos >= 0 && Math.abs(startSample - this.#writePos) <= 16 ? this.#writePos : Math.round(startSample);
-    for (let i = 0; i < pcm.length; i++, pos++) {
+    // Block by block (a frame touches at most a few 10 ms blocks), not sample by sample.
+    for (let i = 0; i < pcm.length; ) {
       const block = Math.floor(pos / BLOCK);
-      const slot = block % BLOCKS;
+      const slot = ((block % BLOCKS) + BLOCKS) % BLOCKS;
       if (this.#stamp[slot] !== block) {
         this.#pcm.fill(0, slot * BLOCK, slot * BLOCK + BLOCK);
         this.#stamp[slot] = block;
       }
-      this.#pcm[slot * BLOCK + (pos - block * BLOCK)] = pcm[i] as number;
+      const offset = pos - block * BLOCK;
+      const n = Math.min(BLOCK - offset, pcm.length - i);
+      this.#pcm.set(pcm.subarray(i, i + n), slot * BLOCK + offset);
+      i += n;
+      pos += n;
     }
     this.#writePos = pos;
     if (pos > this.#coveredUntil) this.#coveredUntil = pos;
@@ -45,10 +50,15 @@ export class FarTimeline {
     let pos = Math.round(startSample);
     const end = pos + out.length;
     const aligned = !(end > this.#coveredUntil && this.#coveredUntil > pos - 16000);
-    for (let i = 0; i < out.length; i++, pos++) {
+    for (let i = 0; i < out.length; ) {
       const block = Math.floor(pos / BLOCK);
       const slot = ((block % BLOCKS) + BLOCKS) % BLOCKS;
-      out[i] = pos >= 0 && this.#stamp[slot] === block ? (this.#pcm[slot * BLOCK + (pos - block * BLOCK)] as number) : 0;
+      const offset = pos - block * BLOCK;
+      const n = Math.min(BLOCK - offset, out.length - i);
+      if (pos >= 0 && this.#stamp[slot] === block) out.set(this.#pcm.subarray(slot * BLOCK + offset, slot * BLOCK + offset + n), i);
+      else out.fill(0, i, i + n);
+      i += n;
+      pos += n;
     }
     return aligned;
   }

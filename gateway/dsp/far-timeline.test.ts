@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { FarTimeline } from './far-timeline.ts';
+
+const ramp = (n: number, from: number) => new Int16Array(n).map((_, i) => from + i);
+
+describe('FarTimeline', () => {
+  it('lays frames on the call clock and reads any span back, silence where nothing played', () => {
+    const t = new FarTimeline();
+    t.write(ramp(320, 1), 1000); // samples 1000..1319
+    t.write(ramp(320, 321), 1320); // contiguous
+    const out = new Int16Array(400);
+    expect(t.read(out, 900)).toBe(true);
+    expect(out[99]).toBe(0);
+    expect(out[100]).toBe(1);
+    expect(out[399]).toBe(300);
+    t.read(out, 1500);
+    expect(out[0]).toBe(501);
+    expect(out[139]).toBe(640);
+    expect(out[140]).toBe(0); // past the end of what was played
+  });
+
+  it('snaps a frame starting within 1 ms of the previous end onto it, and forgets old audio after wrapping', () => {
+    const t = new FarTimeline();
+    t.write(ramp(320, 1), 0);
+    t.write(ramp(320, 321), 330); // 10 samples late: continues at 320
+    const out = new Int16Array(640);
+    t.read(out, 0);
+    expect(Array.from(out.subarray(318, 322))).toEqual([319, 320, 321, 322]);
+    t.write(ramp(160, 7), 32_000 + 0); // 2 s later: same ring slot as sample 0
+    t.read(out, 0);
+    expect(out[0]).toBe(0); // the old block is not mistaken for it
+  });
+
+  it('says when the reference is missing while the agent audio is flowing', () => {
+    const t = new FarTimeline();
+    t.write(ramp(320, 1), 16_000);
+    const out = new Int16Array(320);
+    expect(t.read(out, 16_160)).toBe(false); // runs past what has been laid down so far
+    expect(t.read(out, 40_000)).toBe(true); // long after: the agent simply stopped
+  });
+});
