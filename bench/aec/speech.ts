@@ -41,14 +41,15 @@ export const CALLER_VOICE = 'en-gb+f3';
 
 /**
  * Synthesises `text` and returns it at `sampleRateHz` (full scale 1). At 8 kHz the telephone band
- * (300–3400 Hz) is applied, as the PSTN would.
+ * (300–3400 Hz) is applied, as the PSTN would. sox's dither is off (`-D`) so that every run of the
+ * bench sees the same samples.
  */
 export function synthesize(dir: string, tag: string, text: string, voice: string, sampleRateHz: number): Float32Array {
   const wav = join(dir, `${tag}.wav`);
   const raw = join(dir, `${tag}-${sampleRateHz}.raw`);
   execFileSync('espeak-ng', ['-v', voice, '-s', '165', '-w', wav, text], { stdio: 'ignore' });
   const effects = sampleRateHz <= 8000 ? ['sinc', '300-3400'] : [];
-  execFileSync('sox', [wav, '-r', String(sampleRateHz), '-e', 'signed-integer', '-b', '16', '-c', '1', '-t', 'raw', raw, ...effects], { stdio: 'ignore' });
+  execFileSync('sox', ['-D', wav, '-r', String(sampleRateHz), '-e', 'signed-integer', '-b', '16', '-c', '1', '-t', 'raw', raw, ...effects], { stdio: 'ignore' });
   const buf = readFileSync(raw);
   const out = new Float32Array(buf.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = buf.readInt16LE(i * 2) / 32768;
