@@ -87,6 +87,8 @@ describe('CallSession', () => {
     await tickUntil(session, () => session.closed, () => (fakeNow += 50));
     expect(state.sent.filter((m) => m.binary)).toEqual([]); // nothing was added to a congested socket
     expect(state.ended).toEqual({ code: 1008, reason: 'slow reader' });
+    // The session leaves the registry once control has been told the call ended.
+    await session.close('error');
     expect(e.registry.sessions.size).toBe(0);
   });
 
