@@ -126,7 +126,8 @@ function measureStep(calls: number, r: CallRunResult, floorMs: number): Step {
     calls,
     cpu_pct: round(r.gatewayCpuPct),
     elu: r.gateway ? round(r.gateway.elu, 3) : null,
-    rss_mb: r.gateway ? round(r.gateway.rssMb) : round(r.gatewayRssMb.peak),
+    // Peak over the step (sampled every second): steadier than one reading between collections.
+    rss_mb: round(r.gatewayRssMb.peak),
     lag_p99_ms: round(lagP99, 2),
     lag_max_ms: r.gateway ? round(r.gateway.lagMs.max, 2) : null,
     frames_late: framesLate,
@@ -157,8 +158,13 @@ function summarizeRamp(
   const cpuPerCall = top && top.cpu_pct !== null ? top.cpu_pct / top.calls : Number.NaN;
   // Marginal CPU per call: the slope over the steps that held (an idle gateway's tick and metrics excluded).
   const cpuFit = fitLine(held.filter((s) => s.cpu_pct !== null).map((s) => ({ x: s.calls, y: s.cpu_pct! })));
-  const rssFit = fitLine(held.filter((s) => s.rss_mb !== null).map((s) => ({ x: s.calls, y: s.rss_mb! })));
-  const rssPerCall = held.length >= 2 ? rssFit.slope : top && top.rss_mb !== null ? (top.rss_mb - idleRssMb) / top.calls : Number.NaN;
+  // Memory does not care whether frames were late: every step with all its calls connected counts.
+  const memorySteps = results.filter((s) => s.rss_mb !== null && s.connect_errors === 0);
+  const rssFit = fitLine(memorySteps.map((s) => ({ x: s.calls, y: s.rss_mb! })));
+  const one = memorySteps[0];
+  const rssRaw = memorySteps.length >= 2 ? rssFit.slope : one !== undefined ? (one.rss_mb! - idleRssMb) / one.calls : Number.NaN;
+  // A negative slope is garbage collection noise larger than what the calls hold.
+  const rssPerCall = rssRaw > 0 ? rssRaw : Number.NaN;
   const json = {
     suite: 'capacity',
     step_seconds: stepSeconds,
@@ -169,7 +175,12 @@ function summarizeRamp(
     cpu_per_call_marginal_pct: held.length >= 2 ? round(cpuFit.slope, 3) : null,
     calls_per_core_marginal: held.length >= 2 ? round(100 / cpuFit.slope, 0) : null,
     rss_per_call_mb: round(rssPerCall, 3),
-    rss_per_call_from: held.length >= 2 ? 'slope over the steps that held' : 'one step against the idle baseline after warm-up',
+    rss_per_call_from:
+      rssRaw <= 0
+        ? `not measurable: RSS did not grow with calls (${round(rssRaw, 3)} MB per call, within garbage-collection noise)`
+        : memorySteps.length >= 2
+          ? `slope of peak RSS over ${memorySteps.length} steps (${memorySteps.map((s) => s.calls).join(', ')} calls)`
+          : 'one step against the idle baseline after warm-up',
     idle_rss_mb: round(idleRssMb),
     stopped_by: results.find((s) => !s.held)?.why ?? 'ran out of steps (raise --steps)',
     curve: results,
