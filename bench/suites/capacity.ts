@@ -52,7 +52,7 @@ interface Step {
 }
 
 function parseSteps(args: BenchArgs): { steps: number[]; stepSeconds: number; dspWorkers: number | undefined } {
-  const steps = stringFlag(args, 'steps', '10,25,50,75,100,150,200,300,400')
+  const steps = stringFlag(args, 'steps', '10,20,30,40,50,75,100,150,200,300,400')
     .split(',')
     .map((s) => Number(s.trim()));
   if (steps.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--steps expects a comma-separated list of positive integers');
