@@ -9,8 +9,9 @@
  * measured part / windows processed. Agreement = share of windows where our speech decision
  * (p ≥ 0.5) equals the plugin's.
  *
- * placement: the gateway's DSP (resampling, echo canceller, VAD) for N calls in-thread
- * (`gateway.dsp_workers: 0`) and on one worker thread, fed from the main thread as the sessions do.
+ * placement (`--agent-share 0.5`): the gateway's DSP (resampling, echo canceller, VAD) for N calls
+ * in-thread (`gateway.dsp_workers: 0`) and on one worker thread, fed from the main thread as the
+ * sessions do, with the agent talking (echo canceller fully busy) on that share of the calls.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -63,7 +64,7 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   const seconds = numberFlag(args, 'seconds', 20);
   const mode = stringFlag(args, 'mode', 'peer');
   const t0 = performance.now();
-  if (mode === 'placement') return runPlacement(numberFlag(args, 'calls', numberFlag(args, 'streams', 200)), seconds, t0);
+  if (mode === 'placement') return runPlacement(numberFlag(args, 'calls', numberFlag(args, 'streams', 200)), seconds, t0, numberFlag(args, 'agent-share', 0.5));
   if (mode !== 'peer') throw new Error(`--mode must be peer or placement, got "${mode}"`);
   const frames = Math.round((seconds * 1000) / 20);
   const warm = Math.min(100, Math.floor(frames / 5)); // 2 s of warm-up (model load, JIT, caches)
