@@ -13,6 +13,8 @@ import { BargeInError, startGateway, type CallEngineFactory, type EnginePorts, t
 import { MEDIA_KEY } from '../../gateway/test/harness.ts';
 import { startControlStub, type ControlStub } from '../../gateway/test/control-stub.ts';
 import { FramePacer } from '../callers/pacer.ts';
+import { agentTrack } from './scenarios.ts';
+import type { EchoPath } from './signals.ts';
 import { runEchoPhone, type EchoPhoneOptions, type EchoPhoneResult } from './echo-phone.ts';
 
 /** Agent audio is written in chunks of 100 ms, in segments of 2 s ("sentences"). */
@@ -166,4 +168,27 @@ export async function runGatewayScenarios(scenarios: readonly GatewayScenario[])
     pacer.close();
     await Promise.allSettled(gateways.map((g) => g.close()));
   }
+}
+
+/** Echo paths of the gateway run: hybrids and rooms, bulk delays 200/500/800 ms, ERL 6–15 dB. */
+export const GATEWAY_ECHO_PATHS: ReadonlyArray<{ readonly name: string; readonly path: EchoPath; readonly noiseDbfs: number }> = [
+  { name: 'gw-hybrid-200ms', path: { kind: 'hybrid', lengthMs: 6, delayMs: 200, erlDb: 6, seed: 51 }, noiseDbfs: -66 },
+  { name: 'gw-room-200ms', path: { kind: 'room', lengthMs: 80, delayMs: 200, erlDb: 10, seed: 52 }, noiseDbfs: -62 },
+  { name: 'gw-hybrid-500ms', path: { kind: 'hybrid', lengthMs: 5, delayMs: 500, erlDb: 15, seed: 53 }, noiseDbfs: -68 },
+  { name: 'gw-room-500ms', path: { kind: 'room', lengthMs: 120, delayMs: 500, erlDb: 8, seed: 54 }, noiseDbfs: -62 },
+  { name: 'gw-room-800ms', path: { kind: 'room', lengthMs: 100, delayMs: 800, erlDb: 12, seed: 55 }, noiseDbfs: -64 },
+];
+
+/** The gateway scenarios: `durationS` of agent speech (16 kHz, −20 dBFS) over each echo path, no caller. */
+export function gatewayScenarios(durationS: number, seed = 42): GatewayScenario[] {
+  const fs = 16_000;
+  const far = agentTrack(durationS * fs, fs, 0.3, seed);
+  const far16 = new Int16Array(far.length);
+  for (let i = 0; i < far.length; i++) far16[i] = Math.max(-32768, Math.min(32767, Math.round((far[i] as number) * 32768)));
+  return GATEWAY_ECHO_PATHS.map((p, k) => ({
+    name: p.name,
+    far: far16,
+    // One second longer than the agent: the last echo comes back and the call ends in silence.
+    phone: { path: p.path, noiseDbfs: p.noiseDbfs, noiseSeed: 60 + k, durationS: durationS + 1, calibrationFar: far },
+  }));
 }

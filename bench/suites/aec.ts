@@ -9,6 +9,8 @@
  * bench/aec/scenarios.ts for the table and bench/aec/metrics.ts for the exact definitions of ERLE,
  * double-talk attenuation and convergence time.
  *
+ * False barge-ins (`false_bargeins`) come from the real gateway path: see bench/aec/gateway-false-bargein.ts.
+ *
  * speexdsp runs through bench/aec/speex-harness.c, compiled here with the system's libspeexdsp,
  * with 20 ms frames, its sampling rate set, and a filter of (delay + 150 ms) rounded up to 100 ms:
  * what a user who knows the delay range would configure. `speex_erle_db` is speex's full chain
@@ -23,6 +25,7 @@ import { join } from 'node:path';
 import { EchoCanceller } from '../../dsp/aec/index.ts';
 import { allocatedBytesPerFrame } from '../aec/allocation.ts';
 import { countFalseBargeins } from '../aec/false-bargein.ts';
+import { GATEWAY_ECHO_PATHS, gatewayScenarios, runGatewayScenarios } from '../aec/gateway-false-bargein.ts';
 import { attenuationDb, convergenceMs, echoOnlyFrames, erleDb, onsetSample, type Range } from '../aec/metrics.ts';
 import { buildScenario, falseBargeinScenario, SCENARIOS, type ScenarioSignals } from '../aec/scenarios.ts';
 import { buildSpeexHarness, runSpeex, type SpeexHarness } from '../aec/speex.ts';
@@ -34,6 +37,8 @@ import { round } from '../lib/stats.ts';
 const SPEEX_TAIL_MS = 150;
 /** Steady state starts this long after the call start and after an echo-path change, s. */
 const WARMUP_S = 10;
+/** Agent speech per gateway call, s (the false barge-in scenario's length). */
+const GATEWAY_SECONDS = 60;
 
 interface OursRun {
   readonly out: Float32Array;
@@ -162,15 +167,35 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     }
     progress(started, 'aec: false barge-in scenario (60 s, no caller speech)');
     const fb = countFalseBargeins(falseBargeinScenario());
+    progress(started, `aec: false barge-ins through the gateway (${GATEWAY_SECONDS} s of agent speech, ${gatewayScenarios(1).length} echo paths at once, real time)`);
+    const gw = await runGatewayScenarios(gatewayScenarios(GATEWAY_SECONDS));
+    const gatewayRows = gw.map((r, k) => ({
+      name: r.name,
+      delay_ms: GATEWAY_ECHO_PATHS[k]!.path.delayMs,
+      echo_path: `${GATEWAY_ECHO_PATHS[k]!.path.kind} ${GATEWAY_ECHO_PATHS[k]!.path.lengthMs} ms, ERL ${GATEWAY_ECHO_PATHS[k]!.path.erlDb} dB`,
+      stop_audios: r.phone.stopAudios,
+      stop_at_s: r.phone.stopAtS.map((t) => round(t, 2)),
+      erle_db: r.metrics.erleDb === null ? null : round(r.metrics.erleDb, 1),
+      delay_estimate_ms: r.metrics.delayMeanMs === null ? null : round(r.metrics.delayMeanMs, 1),
+      delay_samples: r.metrics.delaySamples,
+      bargein_latency_count: r.metrics.bargeins,
+      agent_audio_s: round(r.phone.agentAudioS, 2),
+      phone_frames_late: r.phone.framesLate,
+    }));
+    const gatewayFalse = gatewayRows.reduce((a, r) => a + r.stop_audios, 0);
     progress(started, 'aec: heap allocation per frame (sampling heap profiler)');
     const allocSpec = SCENARIOS.find((x) => x.name === 'room-200ms-16k') ?? SCENARIOS[0]!;
     const allocSig = buildScenario(allocSpec);
     const allocated = await allocatedBytesPerFrame(allocSpec.sampleRateHz, toInt16(allocSig.near), toInt16(allocSig.far));
     printSummary(scenarios, fb.bargeins, fb.withoutGate, fb.withoutCanceller);
+    for (const r of gatewayRows) console.log(`gateway ${r.name}: StopAudio ${r.stop_audios}, ERLE ${r.erle_db ?? '-'} dB, delay estimate ${r.delay_estimate_ms ?? '-'} ms`);
+    console.log(`false barge-ins through the gateway: ${gatewayFalse}`);
     console.log(`heap allocated by the canceller per 20 ms frame: ${allocated.toFixed(1)} bytes (${allocSpec.name})`);
     return {
       scenarios,
-      false_bargeins: fb.bargeins,
+      false_bargeins: gatewayFalse,
+      gateway_false_bargein: gatewayRows,
+      false_bargeins_detector: fb.bargeins,
       false_bargeins_without_gate: fb.withoutGate,
       false_bargeins_without_canceller: fb.withoutCanceller,
       allocated_bytes_per_frame: round(allocated, 1),
@@ -179,6 +204,9 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
         erle_db: `10·log10(Σecho²/Σout²) over 20 ms frames with echo ≥ 10 dB above noise and no caller speech, from ${WARMUP_S} s after the start and after a path change`,
         doubletalk_attenuation_db: "10·log10(Σs²/Σŝ²) over the caller's utterances; ŝ = the caller's speech through the canceller's own suppressor gains (probe)",
         convergence_ms: "from the first far-end speech to the end of the first 0.5 s window where the linear filter's ERLE reaches 20 dB",
+        false_bargeins: `StopAudio messages received by a synthetic ACS phone over ${GATEWAY_SECONDS} s of agent speech per echo path (no caller speech), through a real in-process gateway; false_bargeins_detector is the earlier offline figure (canceller + gate + energy detector)`,
+        gateway_erle_db: 'the gateway\'s call_aec_erle gauge (latest) at the end of the call; null when the gateway never reported one',
+        gateway_delay_estimate_ms: 'mean of the gateway\'s call_aec_delay histogram (one sample per second); includes the phone\'s playout queue (the gateway sends 100 ms ahead)',
         cpu_us_per_frame: 'CPU time per 20 ms frame over the whole scenario, agent pauses included (ours: process.cpuUsage() around process() after a JIT warm-up; speex: clock_gettime(CLOCK_PROCESS_CPUTIME_ID) in C)',
       },
       node: process.version,
