@@ -23,7 +23,9 @@ export const GatewaySection = z
     /** Where the gateway reaches control's internal API. */
     control_url: zHttpUrl().default('http://127.0.0.1:8080'),
     /** DSP worker threads (VAD, AEC); 0 runs DSP on the main thread. */
-    dsp_workers: zInt(0, 64, 1),
+    // Two: at 200 calls with the agent talking, the echo canceller needs more than one core's worth
+    // of worker time (bench `vad-peer` placement runs); the main thread keeps the I/O.
+    dsp_workers: zInt(0, 64, 2),
     /** Calls refused beyond this (503 at upgrade); protects calls already up. */
     max_calls: zInt(1, 100_000, 500),
     /** On SIGTERM, how long running calls may continue before they are closed. */
