@@ -19,7 +19,7 @@ let pacer: FramePacer;
 let far: Float32Array;
 let echoOnly: EchoPhoneResult;
 let interjected: EchoPhoneResult;
-let metrics: AecMetrics;
+let metrics: AecMetrics | undefined;
 
 beforeAll(async () => {
   far = agentTrack(AGENT_S * FS, FS, 0.3, 42);
@@ -42,9 +42,14 @@ beforeAll(async () => {
     runEchoPhone(gw.mediaUrl(), pacer, phone(7)),
     runEchoPhone(gw.mediaUrl(), pacer, phone(7, { caller: { pcm: caller.pcm, atS: 9 } })),
   ]);
-  await expect.poll(() => gw.gateway.activeCalls(), { timeout: 10_000 }).toBe(0);
-  metrics = parseAecMetrics(await gw.metricsText());
 }, 120_000);
+
+/** The gateway's metrics once both calls have closed (their last counters are flushed at close). */
+async function finalMetrics(): Promise<AecMetrics> {
+  await expect.poll(() => gw.gateway.activeCalls(), { timeout: 10_000 }).toBe(0);
+  metrics ??= parseAecMetrics(await gw.metricsText());
+  return metrics;
+}
 
 afterAll(async () => {
   pacer?.close();
@@ -57,20 +62,21 @@ describe('false barge-ins through the gateway', () => {
     expect(echoOnly.stopAudios).toBe(0);
   });
 
-  it('stops the agent exactly once when the caller talks over the same echo', () => {
+  it('stops the agent exactly once when the caller talks over the same echo', async () => {
     expect(interjected.stopAudios).toBe(1);
     // The stop follows the caller's words (at 9 s), not the echo before them.
     expect(interjected.stopAtS[0]).toBeGreaterThan(9);
     expect(interjected.stopAtS[0]).toBeLessThan(11);
-    expect(metrics.bargeins).toBe(1);
+    expect((await finalMetrics()).bargeins).toBe(1);
   });
 
   // `it.fails`: passes while the gap below is there, and fails once the gateway reports both.
-  it.fails('reports the canceller in its metrics (known gap: it does not yet)', () => {
+  it.fails('reports the canceller in its metrics (known gap: it does not yet)', async () => {
+    const m = await finalMetrics();
     // Known gap: in these runs the gateway never reported a finite ERLE nor a delay estimate
     // (the canceller behind the media route does not converge on this echo, although the same
     // canceller converges offline on the same signals); the assertions stay so the gap shows.
-    expect(metrics.erleDb).not.toBeNull();
-    expect(metrics.delaySamples).toBeGreaterThan(0);
+    expect(m.erleDb).not.toBeNull();
+    expect(m.delaySamples).toBeGreaterThan(0);
   });
 });
