@@ -111,7 +111,8 @@ function buildResult(o: Options, floor: ReturnType<typeof latencyFloor>, r: Call
   const framesInSteady = counterDelta(r.metricsWindowStart, r.metricsWindowEnd, 'call_frames_in_total');
   const measuredStages = stageMeans(r.metricsBefore, r.metricsAfter);
   const tag = `answer-latency-${o.speculative}`;
-  writeLatencyCharts(resultsDir(), tag, `${o.calls} calls, speculative ${o.speculative}`, agg, floor.stages, measuredStages, latency);
+  const lead = o.speculative === 'on' ? o.timing.silenceMs : undefined;
+  writeLatencyCharts(resultsDir(), tag, `${o.calls} calls, speculative ${o.speculative}`, agg, floor.stages, measuredStages, latency, lead);
   return {
     suite: 'answer-latency',
     speculative: o.speculative === 'on',

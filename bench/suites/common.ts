@@ -70,18 +70,20 @@ export function writeLatencyCharts(
   floor: readonly FloorStage[],
   measured: Record<string, number | null>,
   latency: Summary,
+  /** When set, the LLM started this long before the end of the turn (speculation at silence start). */
+  speculativeLeadMs?: number,
 ): void {
   writeChart(join(outDir, `${tag}-cdf.svg`), latencyCdf(`Answer latency, ${title}`, { 'answer latency': agg.answerLatencyMs, 'barge-in latency': agg.bargeInLatencyMs }));
   writeChart(join(outDir, `${tag}-overhead-cdf.svg`), latencyCdf(`Latency above the floor, ${title}`, { 'latency \u2212 floor': agg.overheadMs }, 'ms above the configured floor'));
   // The gateway's own stage means where they happen: the silence wait and the STT final both count
-  // from the last voiced frame; the LLM starts at the end of the turn (earlier when speculating), TTS
-  // after the first sentence (first sentence latency includes TTFT).
+  // from the last voiced frame; the LLM starts at the end of the turn, or as silence begins when
+  // speculating; TTS after the first sentence (first sentence latency includes TTFT).
   const m = (name: string) => (typeof measured[name] === 'number' ? (measured[name] as number) : undefined);
   const endpoint = m('call_turn_endpoint_latency');
   const gatewayStages = [
     endpoint === undefined ? undefined : { name: 'gateway: silence wait', ms: endpoint, startMs: 0 },
     m('call_stt_final_latency') === undefined ? undefined : { name: 'gateway: STT final', ms: m('call_stt_final_latency')!, startMs: 0 },
-    m('call_llm_first_sentence_latency') === undefined ? undefined : { name: 'gateway: LLM first sentence', ms: m('call_llm_first_sentence_latency')!, startMs: endpoint ?? 0 },
+    m('call_llm_first_sentence_latency') === undefined ? undefined : { name: 'gateway: LLM first sentence', ms: m('call_llm_first_sentence_latency')!, startMs: Math.max(0, (endpoint ?? 0) - (speculativeLeadMs ?? 0)) },
     m('call_tts_ttfb') === undefined ? undefined : { name: 'gateway: TTS first byte', ms: m('call_tts_ttfb')! },
   ].filter((s) => s !== undefined);
   const totals = Number.isFinite(latency.p50)
