@@ -152,7 +152,19 @@ export class ComplexFft {
 
   private radix2(st: Stage, xRe: Float64Array, xIm: Float64Array, yRe: Float64Array, yIm: Float64Array): void {
     const { m, stride: s, twRe, twIm } = st;
-    for (let p = 0; p < m; p++) {
+    const sm = s * m;
+    // p = 0: the twiddle is 1 (the whole stage when m = 1).
+    for (let q = 0; q < s; q++) {
+      const ar = xRe[q]!;
+      const ai = xIm[q]!;
+      const br = xRe[q + sm]!;
+      const bi = xIm[q + sm]!;
+      yRe[q] = ar + br;
+      yIm[q] = ai + bi;
+      yRe[q + s] = ar - br;
+      yIm[q + s] = ai - bi;
+    }
+    for (let p = 1; p < m; p++) {
       const wr = twRe[p]!;
       const wi = twIm[p]!;
       for (let q = 0; q < s; q++) {
@@ -176,7 +188,8 @@ export class ComplexFft {
   private radix4(st: Stage, xRe: Float64Array, xIm: Float64Array, yRe: Float64Array, yIm: Float64Array): void {
     const { m, stride: s, twRe, twIm } = st;
     const sm = s * m;
-    for (let p = 0; p < m; p++) {
+    this.radix4First(s, sm, xRe, xIm, yRe, yIm);
+    for (let p = 1; p < m; p++) {
       const t = p * 3;
       const w1r = twRe[t]!;
       const w1i = twIm[t]!;
@@ -222,6 +235,36 @@ export class ComplexFft {
     }
   }
 
+  /** Butterflies of p = 0 of a radix-4 stage: twiddles are 1 (the whole stage when m = 1). */
+  private radix4First(s: number, sm: number, xRe: Float64Array, xIm: Float64Array, yRe: Float64Array, yIm: Float64Array): void {
+    for (let q = 0; q < s; q++) {
+      const a0r = xRe[q]!;
+      const a0i = xIm[q]!;
+      const a1r = xRe[q + sm]!;
+      const a1i = xIm[q + sm]!;
+      const a2r = xRe[q + 2 * sm]!;
+      const a2i = xIm[q + 2 * sm]!;
+      const a3r = xRe[q + 3 * sm]!;
+      const a3i = xIm[q + 3 * sm]!;
+      const t0r = a0r + a2r;
+      const t0i = a0i + a2i;
+      const t1r = a0r - a2r;
+      const t1i = a0i - a2i;
+      const t2r = a1r + a3r;
+      const t2i = a1i + a3i;
+      const t3r = a1r - a3r;
+      const t3i = a1i - a3i;
+      yRe[q] = t0r + t2r;
+      yIm[q] = t0i + t2i;
+      yRe[q + s] = t1r + t3i;
+      yIm[q + s] = t1i - t3r;
+      yRe[q + 2 * s] = t0r - t2r;
+      yIm[q + 2 * s] = t0i - t2i;
+      yRe[q + 3 * s] = t1r - t3i;
+      yIm[q + 3 * s] = t1i + t3r;
+    }
+  }
+
   private radix3(st: Stage, xRe: Float64Array, xIm: Float64Array, yRe: Float64Array, yIm: Float64Array): void {
     const { m, stride: s, twRe, twIm } = st;
     const sm = s * m;
@@ -262,7 +305,8 @@ export class ComplexFft {
   private radix5(st: Stage, xRe: Float64Array, xIm: Float64Array, yRe: Float64Array, yIm: Float64Array): void {
     const { m, stride: s, twRe, twIm } = st;
     const sm = s * m;
-    for (let p = 0; p < m; p++) {
+    this.radix5First(s, sm, xRe, xIm, yRe, yIm);
+    for (let p = 1; p < m; p++) {
       const t = p * 4;
       const w1r = twRe[t]!;
       const w1i = twIm[t]!;
@@ -309,6 +353,51 @@ export class ComplexFft {
         this.twiddle(yRe, yIm, o + 3 * s, Br - wi, Bi + wr, w3r, w3i);
         this.twiddle(yRe, yIm, o + 4 * s, Ar - vi, Ai + vr, w4r, w4i);
       }
+    }
+  }
+
+  /**
+   * Butterflies of p = 0 of a radix-5 stage: twiddles are 1. For the sizes used here radix 5 is
+   * the last stage (m = 1), so this is the whole stage.
+   */
+  private radix5First(s: number, sm: number, xRe: Float64Array, xIm: Float64Array, yRe: Float64Array, yIm: Float64Array): void {
+    for (let q = 0; q < s; q++) {
+      const a0r = xRe[q]!;
+      const a0i = xIm[q]!;
+      const a1r = xRe[q + sm]!;
+      const a1i = xIm[q + sm]!;
+      const a2r = xRe[q + 2 * sm]!;
+      const a2i = xIm[q + 2 * sm]!;
+      const a3r = xRe[q + 3 * sm]!;
+      const a3i = xIm[q + 3 * sm]!;
+      const a4r = xRe[q + 4 * sm]!;
+      const a4i = xIm[q + 4 * sm]!;
+      const t1r = a1r + a4r;
+      const t1i = a1i + a4i;
+      const t2r = a2r + a3r;
+      const t2i = a2i + a3i;
+      const u1r = a1r - a4r;
+      const u1i = a1i - a4i;
+      const u2r = a2r - a3r;
+      const u2i = a2i - a3i;
+      const Ar = a0r + C1_5 * t1r + C2_5 * t2r;
+      const Ai = a0i + C1_5 * t1i + C2_5 * t2i;
+      const Br = a0r + C2_5 * t1r + C1_5 * t2r;
+      const Bi = a0i + C2_5 * t1i + C1_5 * t2i;
+      const vr = S1_5 * u1r + S2_5 * u2r;
+      const vi = S1_5 * u1i + S2_5 * u2i;
+      const wr = S2_5 * u1r - S1_5 * u2r;
+      const wi = S2_5 * u1i - S1_5 * u2i;
+      yRe[q] = a0r + t1r + t2r;
+      yIm[q] = a0i + t1i + t2i;
+      yRe[q + s] = Ar + vi;
+      yIm[q + s] = Ai - vr;
+      yRe[q + 2 * s] = Br + wi;
+      yIm[q + 2 * s] = Bi - wr;
+      yRe[q + 3 * s] = Br - wi;
+      yIm[q + 3 * s] = Bi + wr;
+      yRe[q + 4 * s] = Ar - vi;
+      yIm[q + 4 * s] = Ai + vr;
     }
   }
 
