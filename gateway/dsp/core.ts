@@ -15,6 +15,7 @@ import {
 import type { SileroModel } from '../vad/index.ts';
 import { createEchoStage, type EchoStage } from './echo-stage.ts';
 import { FarTimeline } from './far-timeline.ts';
+import { NearClock } from './near-clock.ts';
 import { IN_SILENT, RESULT_GATE_OPEN, RESULT_SKIPPED, STAT, slotViews, type SlotViews } from './slot-layout.ts';
 
 /** Windows under this mean square are not worth an inference (−60 dBFS: below telephone line noise). */
@@ -58,6 +59,7 @@ class Slot {
   readonly refResampler: Resampler;
   readonly echo: EchoStage;
   readonly timeline = new FarTimeline();
+  readonly nearClock = new NearClock();
   readonly windower = new SileroWindower();
   readonly state = new Float32Array(2 * SILERO_STATE_SIZE);
   // 16 kHz FIFO that re-chunks resampled audio into exact 320-sample frames.
@@ -233,8 +235,9 @@ export class DspCore {
   #frame16k(slot: Slot, near: Int16Array): void {
     let clean = near;
     if (slot.echo.needsReference) {
-      // The frame ends at its arrival time; its far end is what played over the 20 ms before.
-      if (!slot.timeline.read(slot.far, (slot.lastArrivalMs - 20) * 16)) Atomics.add(slot.views.stats, STAT.aecMissed, 1);
+      // Its far end is what played over the frame's 20 ms, on a sample-exact cursor (not the
+      // frame's own jittered arrival, which would repeat or skip far samples): see NearClock.
+      if (!slot.timeline.read(slot.far, slot.nearClock.next(slot.lastArrivalMs) * 16)) Atomics.add(slot.views.stats, STAT.aecMissed, 1);
       slot.echo.process(near, slot.far, slot.clean);
       clean = slot.clean;
     }
