@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startChild } from './child.ts';
+import { otherCpus, parseCpuList, startChild } from './child.ts';
 import type { ChildStats } from './ipc.ts';
 
 const entry = join(import.meta.dirname, 'fixtures', 'test-child.ts');
@@ -34,5 +34,17 @@ describe('bench child processes', () => {
 
   it('reports a child that fails to start, naming its log', async () => {
     await expect(startChild('broken', entry, { FAIL_START: '1' }, join(dir, 'c.log'))).rejects.toThrow(/broken failed to start: cannot start: bad config.*c\.log/);
+  });
+});
+
+describe('CPU lists', () => {
+  it('parses taskset lists and finds the other CPUs', () => {
+    expect(parseCpuList('0,2-4')).toEqual([0, 2, 3, 4]);
+    expect(() => parseCpuList('one')).toThrow(/not a CPU list/);
+    expect(() => parseCpuList('3-1')).toThrow(/not a CPU list/);
+    expect(otherCpus('1', 2)).toBe('0');
+    expect(otherCpus('0-1', 2)).toBeUndefined();
+    expect(otherCpus('1', 4)).toBe('0,2,3');
+    expect(() => otherCpus('5', 2)).toThrow(/does not exist/);
   });
 });

@@ -2,7 +2,8 @@
  * Starting a bench child process (a `.ts` entry run through tsx) with its output in a log file,
  * waiting for its `ready` message, and stopping it: politely over IPC, then SIGTERM, then SIGKILL.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { closeSync, openSync } from 'node:fs';
 import { ChildChannel, type ChildMessage } from './ipc.ts';
 
@@ -19,15 +20,26 @@ export interface BenchChild {
 }
 
 /**
- * Spawns `node --import tsx <entry>` with `env` added, output appended to `logFile`. Extra Node
+ * Spawns `node --import tsx <entry>` with `env` added, output appended to `logFile`, optionally
+ * pinned to `cpus` (a `taskset -c` list such as `1` or `0-1`). Extra Node
  * flags for the children (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the gateway under
  * load) come from `BENCH_CHILD_NODE_FLAGS`, read here because this is the bench's entry side.
  * @throws when the child fails to start or is not ready within `readyTimeoutMs`.
  */
-export async function startChild(name: string, entry: string, env: Record<string, string>, logFile: string, readyTimeoutMs = 60_000): Promise<BenchChild> {
+export async function startChild(
+  name: string,
+  entry: string,
+  env: Record<string, string>,
+  logFile: string,
+  options: { readyTimeoutMs?: number; cpus?: string } = {},
+): Promise<BenchChild> {
+  const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
   const log = openSync(logFile, 'a');
   const flags = (process.env.BENCH_CHILD_NODE_FLAGS ?? '').split(/\s+/).filter((f) => f !== '');
-  const child = spawn(process.execPath, [...flags, '--import', 'tsx', entry], {
+  const node = [process.execPath, ...flags, '--import', 'tsx', entry];
+  // `taskset -c` pins the child (all its threads) to the given CPUs.
+  const [command, ...argv] = options.cpus === undefined ? node : ['taskset', '-c', options.cpus, ...node];
+  const child = spawn(command!, argv, {
     stdio: ['ignore', log, log, 'ipc'],
     env: { ...process.env, ...env },
   });
@@ -76,4 +88,34 @@ async function stopChild(child: ChildProcess, channel: ChildChannel): Promise<vo
   if (await escalate('SIGTERM', 5000)) return;
   if (await escalate('SIGKILL', 5000)) return;
   await exited;
+}
+
+/**
+ * Parses a `taskset -c` list (`1`, `0-1`, `0,2-3`) into CPU numbers.
+ * @throws Error naming the list when it is not one.
+ */
+export function parseCpuList(list: string): number[] {
+  const cpus = new Set<number>();
+  for (const part of list.split(',')) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
+    if (m === null) throw new Error(`"${list}" is not a CPU list (e.g. 1, 0-1, 0,2)`);
+    const lo = Number(m[1]);
+    const hi = m[2] === undefined ? lo : Number(m[2]);
+    if (hi < lo) throw new Error(`"${list}" is not a CPU list (e.g. 1, 0-1, 0,2)`);
+    for (let c = lo; c <= hi; c++) cpus.add(c);
+  }
+  return [...cpus].sort((a, b) => a - b);
+}
+
+/** The CPUs of this machine not in `list`, as a `taskset -c` list; undefined when none are left. */
+export function otherCpus(list: string, cores: number = availableParallelism()): string | undefined {
+  const taken = new Set(parseCpuList(list));
+  for (const c of taken) if (c >= cores) throw new Error(`CPU ${c} does not exist (this machine has ${cores})`);
+  const rest = Array.from({ length: cores }, (_, i) => i).filter((c) => !taken.has(c));
+  return rest.length === 0 ? undefined : rest.join(',');
+}
+
+/** Pins every thread of this process to `list` (best effort: false when taskset fails). */
+export function pinThisProcess(list: string): boolean {
+  return spawnSync('taskset', ['-a', '-p', '-c', list, String(process.pid)], { stdio: 'ignore' }).status === 0;
 }

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { signMediaToken } from '../../control/contract/index.ts';
 import { startLlmStandin, startSttStandin, type LlmStandin, type SttStandin } from '../standins/index.ts';
 import { scrapeMetrics, type PromText } from '../lib/prometheus.ts';
-import { startChild, type BenchChild } from './child.ts';
+import { otherCpus, pinThisProcess, startChild, type BenchChild } from './child.ts';
 import type { ChildStats } from './ipc.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -44,6 +44,8 @@ export interface StackOptions {
   readonly logDir: string;
   /** Extra configuration merged over the bench's (e.g. `{ gateway: { dsp_workers: 1 } }`). */
   readonly config?: Record<string, unknown>;
+  /** Pin the gateway to these CPUs (`taskset -c` list) and everything else to the others. */
+  readonly gatewayCpus?: string;
 }
 
 /** One call created in control, with the media URL a carrier would get. */
@@ -86,6 +88,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const close = () => (closing ??= (async () => {
     for (const c of closers.reverse()) await c().catch(() => undefined);
   })());
+  // Gateway on its CPUs, everything else (callers, stand-ins, control) on the rest.
+  const rest = options.gatewayCpus === undefined ? undefined : otherCpus(options.gatewayCpus);
+  const pinRest = rest === undefined ? {} : { cpus: rest };
+  if (rest !== undefined && !pinThisProcess(rest)) throw new Error('taskset could not pin the bench process (is util-linux installed?)');
   try {
     const said = new Map<string, string>();
     const llm = await startLlmStandin({ ttftMs: t.llmTtftMs, tokensPerSec: t.llmTokensPerSec, respond: () => ({ content: options.reply }) });
@@ -97,7 +103,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       transcript: (u) => (u.callId === undefined ? '' : (said.get(u.callId) ?? '')),
     });
     closers.push(() => stt.close());
-    const tts = await startChild('tts', join(HERE, 'tts-child.ts'), { BENCH_TTS: JSON.stringify({ ttfbMs: t.ttsTtfbMs, realtimeFactor: t.ttsRealtimeFactor }) }, join(options.logDir, 'tts.log'));
+    const tts = await startChild('tts', join(HERE, 'tts-child.ts'), { BENCH_TTS: JSON.stringify({ ttfbMs: t.ttsTtfbMs, realtimeFactor: t.ttsRealtimeFactor }) }, join(options.logDir, 'tts.log'), pinRest);
     closers.push(() => tts.close());
 
     const mediaKey = randomBytes(32).toString('hex');
@@ -120,11 +126,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     };
     const controlFile = join(dir, 'control.json');
     writeFileSync(controlFile, JSON.stringify(merge(base, options.config ?? {})));
-    const control = await startChild('control', join(HERE, 'control-child.ts'), { BENCH_CONFIG_FILE: controlFile }, join(options.logDir, 'control.log'));
+    const control = await startChild('control', join(HERE, 'control-child.ts'), { BENCH_CONFIG_FILE: controlFile }, join(options.logDir, 'control.log'), pinRest);
     closers.push(() => control.close());
     const gatewayFile = join(dir, 'gateway.json');
     writeFileSync(gatewayFile, JSON.stringify(merge(merge(base, { gateway: { control_url: control.url } }), options.config ?? {})));
-    const gateway = await startChild('gateway', join(HERE, 'gateway-child.ts'), { BENCH_CONFIG_FILE: gatewayFile }, join(options.logDir, 'gateway.log'));
+    const gateway = await startChild('gateway', join(HERE, 'gateway-child.ts'), { BENCH_CONFIG_FILE: gatewayFile }, join(options.logDir, 'gateway.log'), {
+      ...(options.gatewayCpus !== undefined ? { cpus: options.gatewayCpus } : {}),
+    });
     closers.push(() => gateway.close());
 
     let callBatch = 0;

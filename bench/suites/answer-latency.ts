@@ -8,7 +8,8 @@
  * frames and the gateway's event-loop lag. Charts go to `bench/results/`.
  *
  * Other flags: `--silence-ms`, `--stt-ms`, `--ttft-ms`, `--tokens-per-sec`, `--tts-ms` (the
- * floor), `--echo-db`, `--echo-ms`, `--bargein` (probability per turn), `--dsp-workers`, `--seed`.
+ * floor), `--echo-db`, `--echo-ms`, `--bargein` (probability per turn), `--dsp-workers`, `--seed`,
+ * `--gateway-cpus LIST` (pin the gateway to these CPUs and the rest of the bench to the others).
  */
 import type { BenchArgs } from '../lib/args.ts';
 import { numberFlag, stringFlag } from '../lib/args.ts';
@@ -35,6 +36,7 @@ interface Options {
   readonly bargeIn: number;
   readonly seed: number;
   readonly dspWorkers: number | undefined;
+  readonly gatewayCpus: string | undefined;
 }
 
 function parseOptions(args: BenchArgs): Options {
@@ -61,6 +63,7 @@ function parseOptions(args: BenchArgs): Options {
     bargeIn: numberFlag(args, 'bargein', 0.25),
     seed: numberFlag(args, 'seed', 1),
     dspWorkers: dspWorkers === undefined ? undefined : numberFlag(args, 'dsp-workers', 1),
+    gatewayCpus: args.flags.get('gateway-cpus'),
   };
 }
 
@@ -78,6 +81,7 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     speculative: o.speculative === 'on',
     logDir: `${resultsDir()}/logs/answer-latency-${o.speculative}`,
     ...(o.dspWorkers !== undefined ? { config: { gateway: { dsp_workers: o.dspWorkers } } } : {}),
+    ...(o.gatewayCpus !== undefined ? { gatewayCpus: o.gatewayCpus } : {}),
   });
   progress(started, `stack up: control ${stack.control.url} (pid ${stack.control.pid}), gateway :${stack.gateway.port} (pid ${stack.gateway.pid})`);
   try {
@@ -118,6 +122,7 @@ function buildResult(o: Options, floor: ReturnType<typeof latencyFloor>, r: Call
     speculative: o.speculative === 'on',
     calls: o.calls,
     seconds: o.seconds,
+    gateway_cpus: o.gatewayCpus ?? 'all',
     turns: agg.answered,
     turns_spoken: agg.turns,
     answer_latency_ms: pick(latency, ['p50', 'p95', 'p99']),

@@ -1,5 +1,8 @@
 /**
- * `npm run bench -- capacity [--steps 10,25,50,…] [--step-seconds S] [--dsp-workers N] [--json FILE]`
+ * `npm run bench -- capacity [--steps 10,20,…] [--step-seconds S] [--dsp-workers N] [--gateway-cpus LIST] [--json FILE]`
+ *
+ * With `--gateway-cpus 1` the gateway is pinned to one CPU and the callers, stand-ins and control to
+ * the others: calls per core is then measured directly rather than derived from CPU time.
  *
  * Ramps concurrent calls step by step on one running stack until frames miss their deadline
  * (more than 0.1 % of a step's steady-state frames late, from the gateway's
@@ -51,7 +54,7 @@ interface Step {
   readonly warning?: string;
 }
 
-function parseSteps(args: BenchArgs): { steps: number[]; stepSeconds: number; dspWorkers: number | undefined } {
+function parseSteps(args: BenchArgs): { steps: number[]; stepSeconds: number; dspWorkers: number | undefined; gatewayCpus: string | undefined } {
   const steps = stringFlag(args, 'steps', '10,20,30,40,50,75,100,150,200,300,400')
     .split(',')
     .map((s) => Number(s.trim()));
@@ -59,14 +62,14 @@ function parseSteps(args: BenchArgs): { steps: number[]; stepSeconds: number; ds
   const stepSeconds = numberFlag(args, 'step-seconds', 20);
   if (stepSeconds < 12) throw new Error('--step-seconds must be ≥ 12 (ramp, steady window, turns)');
   const dspWorkers = args.flags.get('dsp-workers') === undefined ? undefined : numberFlag(args, 'dsp-workers', 1);
-  return { steps, stepSeconds, dspWorkers };
+  return { steps, stepSeconds, dspWorkers, gatewayCpus: args.flags.get('gateway-cpus') };
 }
 
 /** Runs the suite: prints the summary and returns the JSON result. */
 export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   const started = performance.now();
   const machine = watchMachine();
-  const { steps, stepSeconds, dspWorkers } = parseSteps(args);
+  const { steps, stepSeconds, dspWorkers, gatewayCpus } = parseSteps(args);
   const timing = DEFAULT_TIMING;
   const { floorMs } = latencyFloor(timing, BENCH_REPLY);
   const voices = await loadCallerVoices(started);
@@ -76,6 +79,7 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     speculative: false,
     logDir: join(resultsDir(), 'logs', 'capacity'),
     ...(dspWorkers !== undefined ? { config: { gateway: { dsp_workers: dspWorkers } } } : {}),
+    ...(gatewayCpus !== undefined ? { gatewayCpus } : {}),
   });
   progress(started, `stack up: gateway pid ${stack.gateway.pid}; steps ${steps.join(', ')} × ${stepSeconds} s`);
   const results: Step[] = [];
@@ -99,7 +103,7 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   } finally {
     await stack.close();
   }
-  const result = summarizeRamp(results, idleRssMb, stepSeconds, dspWorkers, machine());
+  const result = summarizeRamp(results, idleRssMb, { stepSeconds, dspWorkers, gatewayCpus, load: machine() });
   writeChart(join(resultsDir(), 'capacity-curve.svg'), capacityChart('Gateway capacity (2-core machine, callers on the same machine)', result.curvePoints));
   printSummary(results, result.json);
   return result.json;
@@ -149,9 +153,7 @@ function measureStep(calls: number, r: CallRunResult, floorMs: number): Step {
 function summarizeRamp(
   results: readonly Step[],
   idleRssMb: number,
-  stepSeconds: number,
-  dspWorkers: number | undefined,
-  load: MachineLoad,
+  run: { stepSeconds: number; dspWorkers: number | undefined; gatewayCpus: string | undefined; load: MachineLoad },
 ): { json: Record<string, unknown>; curvePoints: CapacityPoint[] } {
   const held = results.filter((s) => s.held);
   const top = held[held.length - 1];
@@ -167,8 +169,9 @@ function summarizeRamp(
   const rssPerCall = rssRaw > 0 ? rssRaw : Number.NaN;
   const json = {
     suite: 'capacity',
-    step_seconds: stepSeconds,
-    dsp_workers: dspWorkers ?? 'default (gateway.dsp_workers)',
+    step_seconds: run.stepSeconds,
+    dsp_workers: run.dspWorkers ?? 'default (gateway.dsp_workers)',
+    gateway_cpus: run.gatewayCpus ?? 'all',
     max_calls_held: top?.calls ?? 0,
     calls_per_core: round(100 / cpuPerCall, 0),
     cpu_per_call_pct: round(cpuPerCall, 3),
@@ -184,7 +187,7 @@ function summarizeRamp(
     idle_rss_mb: round(idleRssMb),
     stopped_by: results.find((s) => !s.held)?.why ?? 'ran out of steps (raise --steps)',
     curve: results,
-    machine: load,
+    machine: run.load,
     targets: {
       'calls_per_core >= 100': Number.isFinite(cpuPerCall) ? 100 / cpuPerCall >= 100 : null,
       'rss_per_call_mb < 1': Number.isFinite(rssPerCall) ? rssPerCall < 1 : null,
