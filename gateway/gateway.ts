@@ -65,7 +65,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
   const ownTelemetry = options.telemetry === undefined;
   const telemetry =
     options.telemetry ??
-    (await setupTelemetry({ serviceName: 'gateway', appInsightsConnectionString: config.telemetry.app_insights_connection_string, global: false }));
+    (await setupTelemetry({ serviceName: 'gateway', appInsightsConnectionString: config.telemetry.app_insights_connection_string, otlpTracesEndpoint: config.telemetry.otlp_traces_endpoint, global: false }));
   const registry = new ResourceRegistry<CallSession>();
   const metrics = new GatewayMetrics(telemetry.meter, () => registry.sessions.size);
   const dsp = await DspHost.start({
@@ -73,7 +73,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
     onError: (error) => log.error({ err: error }, 'DSP lane failed'),
   });
   const control = options.control ?? new ControlClient({ baseUrl: config.gateway.control_url, serviceToken: serviceToken ?? '' });
-  const env: SessionEnv = { config, control, dsp, metrics, registry, log, engineFactory: options.engineFactory, observer: options.observer };
+  const env: SessionEnv = { config, control, dsp, metrics, registry, log, engineFactory: options.engineFactory, observer: options.observer, tracer: telemetry.tracer };
 
   let draining = false;
   let closed: Promise<void> | undefined;

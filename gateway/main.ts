@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const appInsights = process.env.APPLICATIONINSIGHTS_CONNECTION_STRING ?? config.telemetry.app_insights_connection_string;
-  const telemetry = await setupTelemetry({ serviceName: 'gateway', appInsightsConnectionString: appInsights });
+  const telemetry = await setupTelemetry({ serviceName: 'gateway', appInsightsConnectionString: appInsights, otlpTracesEndpoint: config.telemetry.otlp_traces_endpoint });
   for (const problem of describeProviderProblems(config)) console.error(`gateway: ${problem}`);
   const gateway = await startGateway(config, { telemetry, engineFactory: createEngineFactory(config) });
   let stopping = false;

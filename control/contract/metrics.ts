@@ -4,10 +4,11 @@
  * `GET /metrics`), and by Azure Monitor when a connection string is configured.
  * Prometheus names are these with dots as underscores (`call_answer_latency`); counters gain `_total`.
  */
-import { metrics, type Meter } from '@opentelemetry/api';
+import { metrics, trace, type Meter, type Tracer } from '@opentelemetry/api';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, NodeTracerProvider, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
 
 /** Every metric name the services export. */
 export const METRIC = {
@@ -62,6 +63,8 @@ export function withEmptyHistograms(text: string, names: readonly string[] = LAT
 /** The telemetry of one process. */
 export interface Telemetry {
   readonly meter: Meter;
+  /** Spans: one per HTTP request in control, one per call and per answered turn in the gateway. */
+  readonly tracer: Tracer;
   /** Prometheus text exposition of every metric. */
   prometheusText(): Promise<string>;
   shutdown(): Promise<void>;
@@ -71,28 +74,53 @@ export interface Telemetry {
  * Sets up metrics for a process. Call once at start-up, from the entry point.
  * @example const telemetry = await setupTelemetry({ serviceName: 'gateway', appInsightsConnectionString: config.telemetry.app_insights_connection_string });
  */
-export async function setupTelemetry(options: { serviceName: string; appInsightsConnectionString?: string | undefined; global?: boolean }): Promise<Telemetry> {
+export async function setupTelemetry(options: {
+  serviceName: string;
+  appInsightsConnectionString?: string | undefined;
+  /** OTLP/HTTP traces endpoint (e.g. `http://localhost:4318/v1/traces` of a local Jaeger or Tempo). */
+  otlpTracesEndpoint?: string | undefined;
+  /** Extra span exporter (tests use an in-memory one). */
+  spanExporter?: SpanExporter;
+  global?: boolean;
+}): Promise<Telemetry> {
   const prometheus = new PrometheusExporter({ preventServerStart: true });
   const serializer = new PrometheusSerializer();
+  const prometheusText = async () => withEmptyHistograms(serializer.serialize((await prometheus.collect()).resourceMetrics));
+  const resource = resourceFromAttributes({ 'service.name': options.serviceName });
+  const spanProcessors: SpanProcessor[] = [];
+  if (options.spanExporter !== undefined) spanProcessors.push(new SimpleSpanProcessor(options.spanExporter));
+  if (options.otlpTracesEndpoint !== undefined) {
+    const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
+    spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: options.otlpTracesEndpoint })));
+  }
   if (options.appInsightsConnectionString !== undefined) {
-    // Azure Monitor owns the global providers (traces, logs, metrics); our Prometheus reader rides along.
+    // Azure Monitor owns the global providers (traces, logs, metrics); our readers and processors ride along.
     const { useAzureMonitor, shutdownAzureMonitor } = await import('@azure/monitor-opentelemetry');
     useAzureMonitor({
       azureMonitorExporterOptions: { connectionString: options.appInsightsConnectionString },
       metricReaders: [prometheus],
-      resource: resourceFromAttributes({ 'service.name': options.serviceName }),
+      spanProcessors,
+      resource,
     });
     return {
       meter: metrics.getMeter(options.serviceName),
-      prometheusText: async () => withEmptyHistograms(serializer.serialize((await prometheus.collect()).resourceMetrics)),
+      tracer: trace.getTracer(options.serviceName),
+      prometheusText,
       shutdown: () => shutdownAzureMonitor(),
     };
   }
-  const provider = new MeterProvider({ readers: [prometheus], resource: resourceFromAttributes({ 'service.name': options.serviceName }) });
-  if (options.global !== false) metrics.setGlobalMeterProvider(provider);
+  const provider = new MeterProvider({ readers: [prometheus], resource });
+  const tracerProvider = new NodeTracerProvider({ resource, spanProcessors });
+  if (options.global !== false) {
+    metrics.setGlobalMeterProvider(provider);
+    trace.setGlobalTracerProvider(tracerProvider);
+  }
   return {
     meter: provider.getMeter(options.serviceName),
-    prometheusText: async () => withEmptyHistograms(serializer.serialize((await prometheus.collect()).resourceMetrics)),
-    shutdown: () => provider.shutdown(),
+    tracer: tracerProvider.getTracer(options.serviceName),
+    prometheusText,
+    shutdown: async () => {
+      await Promise.all([provider.shutdown(), tracerProvider.shutdown()]);
+    },
   };
 }

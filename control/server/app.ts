@@ -2,6 +2,7 @@
  * The Hono application: every route of control, the one error envelope, the body limit and
  * the authentication of each ingress (API key, service token, carrier signatures).
  */
+import { traceRequests } from './tracing.ts';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ControlDeps } from '../deps.ts';
@@ -29,6 +30,7 @@ export function createApp(deps: ControlDeps): Hono {
   const app = new Hono();
   app.onError(errorHandler(deps.logger));
   app.notFound(notFoundHandler);
+  app.use('*', traceRequests(deps.telemetry.tracer));
   app.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(envelope('request body too large', [`the limit is ${MAX_BODY_BYTES} bytes`]), 413) }));
 
   // Public: probes, metrics (no personal data: low-cardinality attributes only).

@@ -99,7 +99,7 @@ export async function startControl(config: Config, options: ControlOptions = {})
 async function buildDeps(config: Config, options: ControlOptions, owner: Owner): Promise<ControlDeps> {
   const { logger } = owner;
   const now = options.now ?? Date.now;
-  const telemetry = options.telemetry ?? (await setupTelemetry({ serviceName: 'control', appInsightsConnectionString: config.telemetry.app_insights_connection_string, global: false }));
+  const telemetry = options.telemetry ?? (await setupTelemetry({ serviceName: 'control', appInsightsConnectionString: config.telemetry.app_insights_connection_string, otlpTracesEndpoint: config.telemetry.otlp_traces_endpoint, global: false }));
   if (options.telemetry === undefined) owner.own(() => telemetry.shutdown());
   const store = options.store ?? (await createStore(config.store));
   if (options.store === undefined) owner.own(() => store.close());

@@ -5,6 +5,7 @@
  * synchronously inside the socket callback (the message buffer is only valid until it returns).
  */
 import { randomUUID } from 'node:crypto';
+import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { ControlApiError, type CallContext, type Carrier, type Config, type ControlClient } from '../../control/contract/index.ts';
 import { createCodec, type CarrierCodec, type InboundEvent, type OutboundEvent, type PageMessage, type WireMessage } from '../carriers/index.ts';
@@ -13,6 +14,7 @@ import { carrierAttrs, type GatewayMetrics } from '../metrics/index.ts';
 import { OutboundPacer } from '../outbound/index.ts';
 import { TurnMachine } from '../turns/index.ts';
 import type { CallEngine, CallEngineFactory, EnginePorts, StageMetric, TurnEvent } from './engine-port.ts';
+import { CallTrace } from './call-trace.ts';
 import { CallClosedError } from './errors.ts';
 import { mirrorToPage } from './page-mirror.ts';
 import { CLOSE, CONGESTED_BYTES, ENGINE_CLOSE_MAX_MS, HANGUP_PLAYOUT_MAX_MS, MAX_MESSAGE_BYTES, SLOW_READER_BYTES, SLOW_READER_MS } from './limits.ts';
@@ -45,6 +47,7 @@ export interface SessionEnv {
   readonly log: Logger;
   readonly engineFactory?: CallEngineFactory | undefined;
   readonly observer?: GatewayObserver | undefined;
+  readonly tracer?: Tracer | undefined;
 }
 
 /** Why a session ended (also the `call_ended` reasons the engine reports). */
@@ -72,6 +75,7 @@ export class CallSession {
   #pacer: OutboundPacer;
   readonly #turns: TurnMachine;
   #engine: CallEngine | undefined;
+  #trace: CallTrace | undefined;
   /** Identifies this media leg in event ids (a resumed call has several legs). */
   readonly #legId = `leg-${randomUUID()}`;
   #context: CallContext | undefined;
@@ -137,6 +141,7 @@ export class CallSession {
 
   /** Fetches the call's context from control, then builds and starts the engine (if one is configured). */
   start(): void {
+    this.#trace = new CallTrace(this.#env.tracer, this.carrier);
     this.#env.observer?.onSessionOpen?.(this.callId);
     void this.#startEngine().catch((error: unknown) => {
       if (this.closed) return;
@@ -291,6 +296,7 @@ export class CallSession {
     const turn = this.#latency.firstAudio(atMs);
     if (turn === undefined) return;
     this.#env.metrics.stages['call.answer.latency'].record(turn.answerMs, this.#attrs);
+    this.#trace?.turn(turn.answerMs, turn.endpointMs, turn.stages);
     if (this.carrier !== 'softphone') return;
     this.#page({
       type: 'latency',
@@ -408,6 +414,7 @@ export class CallSession {
     if (this.#context !== undefined) await this.#postEnded(reason);
     // Last: a drain waits for the registry to empty, so the session leaves it only when all is done.
     if (this.#env.registry.sessions.get(this.callId) === this) this.#env.registry.sessions.delete(this.callId);
+    this.#trace?.end(reason);
     this.#env.observer?.onSessionClosed?.(this.callId, reason);
   }
 

@@ -64,6 +64,8 @@ export const TelemetrySection = z
     prometheus: zBool(true),
     /** Azure Monitor; usually from `APPLICATIONINSIGHTS_CONNECTION_STRING`. */
     app_insights_connection_string: z.string().min(1).optional(),
+    /** OTLP/HTTP endpoint for traces (e.g. a local Jaeger `http://localhost:4318/v1/traces`); traces also go to Azure Monitor when configured. */
+    otlp_traces_endpoint: z.string().url().optional(),
     log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .prefault({});
