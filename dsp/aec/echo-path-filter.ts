@@ -62,6 +62,8 @@ export class EchoPathFilter {
   private readonly bIm: Float64Array;
   private readonly ebRe: Float64Array;
   private readonly ebIm: Float64Array;
+  private readonly gRe: Float64Array;
+  private readonly gIm: Float64Array;
   private readonly errPow: Float64Array;
   private readonly echoPow: Float64Array;
   private readonly yb: Float64Array;
@@ -111,6 +113,8 @@ export class EchoPathFilter {
     this.bIm = vec(K);
     this.ebRe = vec(K);
     this.ebIm = vec(K);
+    this.gRe = vec(K);
+    this.gIm = vec(K);
     this.errPow = vec(K);
     this.echoPow = vec(K);
     this.frame = vec(2 * B);
@@ -196,7 +200,12 @@ export class EchoPathFilter {
   /** Applies the gradient prepared by the previous block (a priori error, as in MDF). */
   adaptPending(): void {
     if (!this.pending) return;
-    this.bg.adapt(this.history, this.prevSlots, this.prevActive, this.ebRe, this.ebIm, this.mu, this.prop);
+    const mu = this.mu;
+    for (let f = 0; f < this.K; f++) {
+      this.gRe[f] = mu[f]! * this.ebRe[f]!;
+      this.gIm[f] = mu[f]! * this.ebIm[f]!;
+    }
+    this.bg.adapt(this.history, this.prevSlots, this.prevActive, this.gRe, this.gIm, this.prop);
     // Some partitions per block get their gradient constraint (alternately updated MDF), in both
     // filters at once. The wrapped-around half of an unconstrained partition can hold part of the
     // echo (at an aliased lag); if only the background were cleaned, the foreground would keep a

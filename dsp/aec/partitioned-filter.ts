@@ -16,7 +16,7 @@ export interface SpectrumHistory {
  *
  * @example
  * PartitionedFilter.filterPair(fg, bg, history, slots, active, fgLive, bgLive, scratch, fgRe, fgIm, bgRe, bgIm);
- * bg.adapt(history, slots, active, eRe, eIm, mu, prop);
+ * bg.adapt(history, slots, active, gRe, gIm, prop); // G = mu·E
  */
 export class PartitionedFilter {
   /** Number of partitions. */
@@ -173,11 +173,12 @@ export class PartitionedFilter {
   }
 
   /**
-   * Unconstrained gradient step: W_k(f) += prop[k]·mu(f)·conj(X_{slot[k]}(f))·E(f), skipping
+   * Unconstrained gradient step: W_k(f) += prop[k]·conj(X_{slot[k]}(f))·G(f), with G = mu·E the
+   * step-weighted error spectrum (computed once per block, shared by every partition), skipping
    * partitions whose `active` flag is 0 (silent far end: zero gradient).
    * The circular-convolution part is removed later, a few partitions per block ({@link constrain}).
    */
-  adapt(history: SpectrumHistory, slots: Int32Array, active: Uint8Array, eRe: Float64Array, eIm: Float64Array, mu: Float64Array, prop: Float64Array): void {
+  adapt(history: SpectrumHistory, slots: Int32Array, active: Uint8Array, gRe: Float64Array, gIm: Float64Array, prop: Float64Array): void {
     const K = this.bins;
     const wr = this.re;
     const wi = this.im;
@@ -189,15 +190,13 @@ export class PartitionedFilter {
       const xb = slots[k]! * K;
       const wb = k * K;
       for (let f = 0; f < K; f++) {
-        const g = p * mu[f]!;
-        if (g === 0) continue;
         const xr = hr[xb + f]!;
         const xi = hi[xb + f]!;
-        const er = eRe[f]!;
-        const ei = eIm[f]!;
-        // conj(X)·E = (xr·er + xi·ei) + i(xr·ei − xi·er)
-        wr[wb + f] = wr[wb + f]! + g * (xr * er + xi * ei);
-        wi[wb + f] = wi[wb + f]! + g * (xr * ei - xi * er);
+        const gr = gRe[f]!;
+        const gi = gIm[f]!;
+        // conj(X)·G = (xr·gr + xi·gi) + i(xr·gi − xi·gr)
+        wr[wb + f] = wr[wb + f]! + p * (xr * gr + xi * gi);
+        wi[wb + f] = wi[wb + f]! + p * (xr * gi - xi * gr);
       }
     }
   }
