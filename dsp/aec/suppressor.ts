@@ -271,8 +271,10 @@ export class ResidualEchoSuppressor {
     const dt = mode.doubleTalk;
     const low = dt ? LOW_DOUBLE_TALK : LOW_SINGLE_TALK;
     const floor = dt ? FLOOR_DOUBLE_TALK : FLOOR_SINGLE_TALK;
-    // g(dB) = floor(dB)·(1 − t), t = log(ratio/low)/log(high/low): as a power of the floor.
-    const invSpan = 1 / Math.log((dt ? HIGH_DOUBLE_TALK : HIGH_SINGLE_TALK) / low);
+    // g(dB) = floor(dB)·(1 − t), t = log(ratio/low)/log(high/low), i.e. g = floor·(ratio/low)^c
+    // with c = −log(floor)/log(high/low): one power per bin instead of a logarithm and a power.
+    const span = (dt ? HIGH_DOUBLE_TALK : HIGH_SINGLE_TALK) / low;
+    const exponent = -Math.log(floor) / Math.log(span);
     let num = 0;
     let den = 0;
     for (let f = 0; f < K; f++) {
@@ -287,10 +289,7 @@ export class ResidualEchoSuppressor {
       // Most bins are plainly echo or plainly speech: the logarithm only for those in between.
       const ratio = pe / (low * interference);
       let g = floor;
-      if (ratio > 1) {
-        const t = Math.log(ratio) * invSpan;
-        g = t >= 1 ? 1 : Math.pow(floor, 1 - t);
-      }
+      if (ratio > 1) g = ratio >= span ? 1 : floor * Math.pow(ratio, exponent);
       this.gain[f] = g;
       const g2 = g * g;
       num += g2 * echoBound;
