@@ -1,10 +1,10 @@
 /**
  * Azure AI Search, hybrid: the keyword query plus a vectorizable text query (the index's own
- * vectorizer embeds it), fused by the service. Untested offline (no service to reach): only the
- * request mapping is unit-tested.
+ * vectorizer embeds it), fused by the service. Tested against a loopback stand-in of the REST
+ * protocol (azure-search-wire.test.ts); not against the real service.
  */
 import { AzureKeyCredential, SearchClient, type SearchOptions } from '@azure/search-documents';
-import { ProviderError } from '../errors.ts';
+import { ProviderError, retryableStatus } from '../errors.ts';
 import type { DocumentSearch, SearchHit } from './types.ts';
 
 export interface AzureSearchSettings {
@@ -34,9 +34,24 @@ export function azureSearchOptions(settings: AzureSearchSettings, query: string,
   return options as SearchOptions<Doc>;
 }
 
+/**
+ * Plain http is accepted only on a loopback address (a local stand-in or a tunnel); the SDK refuses
+ * http otherwise, which is right for anything that leaves the machine.
+ */
+function isLoopbackHttp(endpoint: string): boolean {
+  try {
+    const url = new URL(endpoint);
+    return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
 /** @example const rag = createAzureSearch(config.rag.azure_search); */
 export function createAzureSearch(settings: AzureSearchSettings): DocumentSearch {
-  const client = new SearchClient<Doc>(settings.endpoint, settings.index, new AzureKeyCredential(settings.key));
+  const client = new SearchClient<Doc>(settings.endpoint, settings.index, new AzureKeyCredential(settings.key), {
+    allowInsecureConnection: isLoopbackHttp(settings.endpoint),
+  });
   const contentField = settings.content_field ?? 'content';
   const titleField = settings.title_field ?? 'title';
   return {
@@ -58,7 +73,13 @@ export function createAzureSearch(settings: AzureSearchSettings): DocumentSearch
           }
         } catch (error) {
           if (signal?.aborted) throw signal.reason;
-          throw new ProviderError(`Azure AI Search failed: ${(error as Error).message}`, 'rag:azure_search', true, { cause: error });
+          // RestError carries the HTTP status; without one it was the network, worth another try.
+          const status = (error as { statusCode?: unknown }).statusCode;
+          const code = typeof status === 'number' ? status : undefined;
+          throw new ProviderError(`Azure AI Search failed: ${(error as Error).message}`, 'rag:azure_search', code === undefined || retryableStatus(code), {
+            cause: error,
+            ...(code === undefined ? {} : { status: code }),
+          });
         }
       }
       return [...best.values()].sort((a, b) => b.score - a.score).slice(0, topK);
