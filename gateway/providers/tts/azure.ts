@@ -42,7 +42,11 @@ export function createAzureTts(settings: AzureSpeechSettings | undefined): TtsPr
     return s;
   };
   const drop = () => {
-    synth?.s.close();
+    try {
+      synth?.s.close();
+    } catch {
+      // Already disposed: the SDK disposes a synthesizer whose request failed.
+    }
     synth = undefined;
   };
 
@@ -77,17 +81,18 @@ async function* synthesize(
     wake?.();
     wake = undefined;
   };
-  const stream = sdk.PushAudioOutputStream.create({
-    write(data: ArrayBuffer) {
+  // `speakSsmlAsync` takes a callback object (an instance of PushAudioOutputStreamCallback), not a stream.
+  const stream = new (class extends sdk.PushAudioOutputStreamCallback {
+    write(data: ArrayBuffer): void {
       if (queue.length >= MAX_QUEUED_CHUNKS) return; // consumer gone or stuck: drop, bounded
       queue.push(new Int16Array(data.slice(0, data.byteLength - (data.byteLength % 2))));
       notify();
-    },
-    close() {
+    }
+    close(): void {
       done = true;
       notify();
-    },
-  });
+    }
+  })();
   const ssml = buildSsml({ text: request.text, lang: request.voice.lang, voice: request.voice.voice, style: request.style, rate: request.rate });
   synthesizer.speakSsmlAsync(
     ssml,
@@ -101,6 +106,7 @@ async function* synthesize(
     },
     (error) => {
       failure = new ProviderError(`Azure TTS failed: ${error}`, 'tts:azure', true);
+      drop(); // the SDK disposes the synthesizer after an error: the next request opens a fresh one
       done = true;
       notify();
     },
