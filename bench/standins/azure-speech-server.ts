@@ -10,7 +10,8 @@
  * - Synthesis: the client sends `speech.config`, `synthesis.context` (JSON with
  *   `synthesis.audio.outputFormat`) and `ssml`; the stand-in answers `turn.start`, `response`
  *   (the audio stream id), binary `audio` frames (`X-StreamId`) of 16-bit mono PCM at the
- *   requested raw rate, then `turn.end`.
+ *   requested raw rate, then `turn.end`. A request without a voice name or a raw PCM format is
+ *   refused by closing the connection with 1007, as the service does.
  * - Recognition: the client sends `speech.config`, `speech.context`, then binary `audio` frames
  *   (the first starts with a RIFF header, an empty one ends the stream); the language is the URL
  *   query `language=`. Each time `sttResultAfterBytes` of audio has arrived the stand-in answers
@@ -219,10 +220,15 @@ export async function startAzureSpeechStandin(options: AzureSpeechStandinOptions
     const m = /^raw-(8|16|24|48)khz-16bit-mono-pcm$/i.exec(outputFormat ?? '');
     const sampleRateHz = m ? Number(m[1]) * 1000 : undefined;
     const voice = /<voice[^>]*\sname=["']([^"']*)["']/.exec(ssml)?.[1];
-    const audio = sampleRateHz ? ttsAudio(ssml, sampleRateHz) : new Int16Array(0);
+    const audio = sampleRateHz && voice ? ttsAudio(ssml, sampleRateHz) : new Int16Array(0);
     ttsRequests.push({ url, requestId, ssml, voice, outputFormat, sampleRateHz, audio });
+    // The service refuses a bad request by closing the connection with 1007 and a reason.
     if (!sampleRateHz) {
-      socket.close(1007, `unsupported output format ${outputFormat ?? '(none)'}`);
+      socket.close(1007, `Unsupported output format ${outputFormat ?? '(none)'}`);
+      return;
+    }
+    if (!voice) {
+      socket.close(1007, 'Invalid SSML: no voice name');
       return;
     }
     const streamId = `stream-${ttsRequests.length}`;

@@ -2,7 +2,7 @@
  * Azure Speech continuous recognition: caller audio goes into a push stream
  * (`AudioStreamFormat.getWaveFormatPCM(16000, 16, 1)`), `recognizing` events are partials and
  * `recognized` events finals. Switching language recreates the recognizer on a fresh stream.
- * Cannot be exercised offline: only the settings mapping is unit-tested.
+ * Tested through the real SDK against the Speech-protocol stand-in (`azure-wire.test.ts`).
  */
 import * as sdk from 'microsoft-cognitiveservices-speech-sdk';
 import { azureSpeechConfig, type AzureSpeechSettings } from '../azure-speech.ts';

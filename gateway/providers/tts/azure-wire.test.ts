@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAzureSpeechStandin, type AzureSpeechStandin } from '../../../bench/standins/azure-speech-server.ts';
+import { ProviderError } from '../errors.ts';
 import { createAzureTts } from './azure.ts';
 import type { TtsProvider, TtsRequest } from './types.ts';
 
@@ -68,5 +69,18 @@ describe('Azure TTS over the Speech WebSocket protocol', () => {
     expect(new Set(standin.ttsRequests.map((r) => r.url)).size).toBe(1);
     expect(first).toEqual(standin.ttsRequests[0]!.audio);
     expect(second).toEqual(standin.ttsRequests[1]!.audio);
+  }, 30_000);
+
+  it('a refused request fails with a ProviderError and the next sentence still plays', async () => {
+    standin = await startAzureSpeechStandin();
+    tts = createAzureTts({ key: 'test-key', endpoint: standin.ttsEndpoint });
+    const failed = collect(tts, request({ voice: { lang: 'en-US', voice: '' } }));
+    await expect(failed).rejects.toBeInstanceOf(ProviderError);
+    await expect(failed).rejects.toThrow(/no voice name/);
+    const pcm = await collect(tts, request({ text: 'Back again.' }));
+    expect(standin.ttsRequests).toHaveLength(2);
+    expect(standin.ttsRequests[1]!.voice).toBe('fr-FR-DeniseNeural');
+    expect(pcm.length).toBeGreaterThan(0);
+    expect(pcm).toEqual(standin.ttsRequests[1]!.audio);
   }, 30_000);
 });
