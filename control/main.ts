@@ -2,7 +2,7 @@
  * Entry point of the control process: reads the configuration from the environment (and
  * `CONFIG_FILE`), sets up telemetry, starts control, and stops it cleanly on SIGTERM / SIGINT.
  */
-import { ConfigError, loadConfig, setupTelemetry, type Config } from './contract/index.ts';
+import { ConfigError, loadConfig, setupTelemetry, stopOnSignals, type Config } from './contract/index.ts';
 import { startControl } from './index.ts';
 
 async function main(): Promise<void> {
@@ -19,22 +19,11 @@ async function main(): Promise<void> {
   }
   const telemetry = await setupTelemetry({ serviceName: 'control', appInsightsConnectionString: config.telemetry.app_insights_connection_string, otlpTracesEndpoint: config.telemetry.otlp_traces_endpoint });
   const control = await startControl(config, { telemetry });
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  stopOnSignals('control', async (signal) => {
     console.error(`control: ${signal}, stopping`);
-    control
-      .close()
-      .then(() => telemetry.shutdown())
-      .then(() => process.exit(0))
-      .catch((error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      });
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+    await control.close();
+    await telemetry.shutdown();
+  });
 }
 
 main().catch((error: unknown) => {

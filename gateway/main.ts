@@ -2,7 +2,7 @@
  * Entry point of the gateway process: reads configuration (file + environment) once, sets up
  * telemetry, starts the gateway, and drains it on SIGTERM.
  */
-import { ConfigError, loadConfig, setupTelemetry } from '../control/contract/index.ts';
+import { ConfigError, loadConfig, setupTelemetry, stopOnSignals } from '../control/contract/index.ts';
 import { createEngineFactory, describeProviderProblems } from './engine/index.ts';
 import { startGateway } from './gateway.ts';
 
@@ -17,26 +17,14 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const appInsights = process.env.APPLICATIONINSIGHTS_CONNECTION_STRING ?? config.telemetry.app_insights_connection_string;
-  const telemetry = await setupTelemetry({ serviceName: 'gateway', appInsightsConnectionString: appInsights, otlpTracesEndpoint: config.telemetry.otlp_traces_endpoint });
+  const telemetry = await setupTelemetry({ serviceName: 'gateway', appInsightsConnectionString: config.telemetry.app_insights_connection_string, otlpTracesEndpoint: config.telemetry.otlp_traces_endpoint });
   for (const problem of describeProviderProblems(config)) console.error(`gateway: ${problem}`);
   const gateway = await startGateway(config, { telemetry, engineFactory: createEngineFactory(config) });
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  stopOnSignals('gateway', async (signal) => {
     console.error(`${signal}: draining ${gateway.activeCalls()} call(s) for up to ${config.gateway.drain_timeout_sec} s`);
-    gateway
-      .drain(config.gateway.drain_timeout_sec)
-      .then(() => telemetry.shutdown())
-      .then(() => process.exit(0))
-      .catch((error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      });
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+    await gateway.drain(config.gateway.drain_timeout_sec);
+    await telemetry.shutdown();
+  });
 }
 
 await main();

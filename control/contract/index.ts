@@ -11,3 +11,4 @@ export * from './events.ts';
 export * from './media-token.ts';
 export * from './client.ts';
 export * from './metrics.ts';
+export * from './shutdown.ts';
