@@ -69,6 +69,12 @@ export function checkClaim(consumer: string, max: number): void {
   if (!Number.isInteger(max) || max < 0 || max > MAX_CLAIM) throw new RangeError(`max must be an integer from 0 to ${MAX_CLAIM}`);
 }
 
+/** Validates the arguments of ack / fail. @throws TypeError */
+export function checkLease(jobId: string, lease: string): void {
+  if (typeof jobId !== 'string') throw new TypeError('job id must be a string');
+  if (typeof lease !== 'string') throw new TypeError('lease must be a string (the `lease` of the claimed job)');
+}
+
 /** Error text stored with a failed attempt, bounded so a huge message cannot bloat storage. */
 export function errorText(error: unknown): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

@@ -69,9 +69,10 @@ export function describeJobQueueContract(name: string, factory: HarnessFactory, 
       expect(await q.enqueue(job('j1', { callId: 'c1', n: [1, 2] }))).toBe(true);
       const [got, ...rest] = await q.claim('a', 10);
       expect(rest).toEqual([]);
-      expect(got).toEqual({ id: 'j1', kind: 'insights', payload: { callId: 'c1', n: [1, 2] }, attempt: 1 });
+      expect(got).toEqual({ id: 'j1', kind: 'insights', payload: { callId: 'c1', n: [1, 2] }, attempt: 1, lease: expect.any(String) });
+      expect(got!.lease.length).toBeGreaterThan(0);
       expect(await q.claim('b', 10)).toEqual([]);
-      await q.ack('j1');
+      expect(await q.ack('j1', got!.lease)).toBe(true);
       h.clock.advance(visibilityTimeoutMs * 10);
       expect(await q.claim('b', 10)).toEqual([]);
       expect(await q.deadLetters()).toEqual([]);
@@ -99,13 +100,13 @@ export function describeJobQueueContract(name: string, factory: HarnessFactory, 
       const [first] = await q.claim('a', 10);
       expect(first?.payload).toBe(1);
       expect(await q.enqueue(job('dup', 3))).toBe(false);
-      await q.ack('dup');
+      expect(await q.ack('dup', first!.lease)).toBe(true);
       expect(await q.enqueue(job('dup', 4))).toBe(false);
       expect(await q.claim('a', 10)).toEqual([]);
       await setup({ maxAttempts: 1 });
       await q.enqueue(job('gone'));
-      await q.claim('a', 1);
-      await q.fail('gone', 'boom');
+      const [gone] = await q.claim('a', 1);
+      expect(await q.fail('gone', gone!.lease, 'boom')).toBe(true);
       expect(await q.enqueue(job('gone'))).toBe(false);
       expect((await q.deadLetters()).map((d) => d.id)).toEqual(['gone']);
     });
@@ -114,8 +115,9 @@ export function describeJobQueueContract(name: string, factory: HarnessFactory, 
       const at = h.clock.now() + 60_000;
       await q.enqueue(job('later'), { notBeforeMs: at });
       await q.enqueue(job('now'));
-      expect((await q.claim('a', 10)).map((j) => j.id)).toEqual(['now']);
-      await q.ack('now');
+      const claimed = await q.claim('a', 10);
+      expect(claimed.map((j) => j.id)).toEqual(['now']);
+      expect(await q.ack('now', claimed[0]!.lease)).toBe(true);
       h.clock.advance(59_999);
       expect(await q.claim('a', 10)).toEqual([]);
       h.clock.advance(1);
@@ -129,26 +131,26 @@ export function describeJobQueueContract(name: string, factory: HarnessFactory, 
       await q.enqueue(job('flaky'));
       const [a1] = await q.claim('a', 1);
       expect(a1?.attempt).toBe(1);
-      await q.fail('flaky', 'first');
+      expect(await q.fail('flaky', a1!.lease, 'first')).toBe(true);
       expect(await q.claim('a', 1)).toEqual([]);
       h.clock.advance(999);
       expect(await q.claim('a', 1)).toEqual([]);
       h.clock.advance(1);
       const [a2] = await q.claim('a', 1);
       expect(a2?.attempt).toBe(2);
-      await q.fail('flaky', 'second');
+      expect(await q.fail('flaky', a2!.lease, 'second')).toBe(true);
       h.clock.advance(1_999); // 1000 * 2^1
       expect(await q.claim('a', 1)).toEqual([]);
       h.clock.advance(1);
       const [a3] = await q.claim('a', 1);
       expect(a3?.attempt).toBe(3);
-      await q.fail('flaky', new Error('third').message);
+      expect(await q.fail('flaky', a3!.lease, new Error('third').message)).toBe(true);
       h.clock.advance(3_600_000);
       expect(await q.claim('a', 1)).toEqual([]);
       expect(await q.deadLetters()).toEqual([{ id: 'flaky', kind: 'insights', attempts: 3, error: 'third' }]);
       // Late acks and fails of a dead job change nothing.
-      await q.ack('flaky');
-      await q.fail('flaky', 'late');
+      expect(await q.ack('flaky', a3!.lease)).toBe(false);
+      expect(await q.fail('flaky', a3!.lease, 'late')).toBe(false);
       expect(await q.deadLetters()).toEqual([{ id: 'flaky', kind: 'insights', attempts: 3, error: 'third' }]);
     });
 
@@ -173,13 +175,41 @@ export function describeJobQueueContract(name: string, factory: HarnessFactory, 
       const [again] = await claimSoon(survivor, 'survivor');
       expect(again).toMatchObject({ id: 'crashy', attempt: 2, payload: { id: 'crashy' } });
       handle(again!);
-      await survivor.ack('crashy');
+      expect(await survivor.ack('crashy', again!.lease)).toBe(true);
       await h.expireLeases();
       h.clock.advance(3_600_000);
       expect(await survivor.claim('survivor', 10)).toEqual([]);
       expect(handlerRuns).toBe(2);
       expect([...effects]).toEqual([['crashy', 1]]);
       expect(await survivor.deadLetters()).toEqual([]);
+    });
+
+    it('ignores the late ack and fail of a consumer whose lease expired and whose job was delivered again', async () => {
+      await q.enqueue(job('slow'));
+      const a = await h.open();
+      const b = await h.open();
+      const [first] = await a.claim('a', 1);
+      expect(first).toMatchObject({ id: 'slow', attempt: 1 });
+      await h.expireLeases();
+      const [second] = await claimSoon(b, 'b');
+      expect(second).toMatchObject({ id: 'slow', attempt: 2, payload: { id: 'slow' } });
+      expect(second!.lease).not.toBe(first!.lease);
+
+      // A wakes up late: neither its fail (which would reschedule) nor its ack (which would mark
+      // done the job B is running) changes anything.
+      expect(await a.fail('slow', first!.lease, 'late failure')).toBe(false);
+      expect(await a.ack('slow', first!.lease)).toBe(false);
+      expect(await q.claim('c', 10)).toEqual([]); // still leased to B
+      expect(await q.deadLetters()).toEqual([]);
+
+      expect(await b.ack('slow', second!.lease)).toBe(true);
+      expect(await b.ack('slow', second!.lease)).toBe(false); // done already
+      expect(await a.fail('slow', first!.lease, 'later still')).toBe(false);
+      await h.expireLeases();
+      h.clock.advance(3_600_000);
+      expect(await q.claim('c', 10)).toEqual([]);
+      expect(await q.deadLetters()).toEqual([]);
+      expect(await q.enqueue(job('slow'))).toBe(false);
     });
 
     it('dead-letters a job whose last lease expires', async () => {
@@ -201,8 +231,10 @@ export function describeJobQueueContract(name: string, factory: HarnessFactory, 
       await expect(q.claim('', 1)).rejects.toThrow(/consumer/);
       await expect(q.claim('a', -1)).rejects.toThrow(/max/);
       expect(await q.claim('a', 10)).toEqual([]);
-      await q.ack('unknown');
-      await q.fail('unknown', 'x');
+      expect(await q.ack('unknown', 'no-such-lease')).toBe(false);
+      expect(await q.fail('unknown', 'no-such-lease', 'x')).toBe(false);
+      await expect(q.ack('unknown', undefined as unknown as string)).rejects.toThrow(/lease/);
+      await expect(q.fail('unknown', undefined as unknown as string, 'x')).rejects.toThrow(/lease/);
     });
 
     it('answers ping, closes idempotently and refuses use after close', async () => {

@@ -57,8 +57,8 @@ describe('RedisJobQueue', () => {
     });
     expect(q).toBeInstanceOf(RedisJobQueue);
     await q.enqueue({ id: 'a', kind: 'k', payload: null });
-    await q.claim('w', 1);
-    await q.ack('a');
+    const [claimed] = await q.claim('w', 1);
+    expect(await q.ack('a', claimed!.lease)).toBe(true);
     const raw = new Redis(server.url);
     const ttl = await raw.pttl(`{${stream}}:job:a`);
     expect(ttl).toBeGreaterThan(6 * 24 * 3_600_000);
@@ -74,8 +74,8 @@ describe('RedisJobQueue', () => {
     const stream = `jobs-${randomUUID()}`;
     const q = new RedisJobQueue({ url: server.url, stream, group: 'g', visibilityTimeoutMs: 60_000, maxAttempts: 5, retryBaseMs: 500, now: clock.now });
     await q.enqueue({ id: 'r', kind: 'k', payload: null });
-    await q.claim('w', 1);
-    await q.fail('r', 'x');
+    const [claimed] = await q.claim('w', 1);
+    expect(await q.fail('r', claimed!.lease, 'x')).toBe(true);
     const raw = new Redis(server.url);
     expect(await raw.zscore(`{${stream}}:delayed`, 'r')).toBe(String(clock.now() + 500));
     clock.advance(500);

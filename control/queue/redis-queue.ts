@@ -2,13 +2,16 @@
  * The production job queue: Redis Streams with a consumer group. New jobs are stream entries read
  * with XREADGROUP; an entry not acknowledged within the visibility timeout is taken over by the
  * next claimer with XAUTOCLAIM (its idle time is the lease); delayed and retried jobs wait in a
- * sorted set until due. A hash per job id makes enqueue idempotent and counts attempts.
+ * sorted set until due. A hash per job id makes enqueue idempotent, counts attempts and holds the
+ * lease of the running delivery, without which ack and fail change nothing.
  */
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { closeRedis } from '../cache/redis-cache.ts';
 import {
   checkClaim,
   checkJob,
+  checkLease,
   checkOptions,
   DEFAULT_DONE_RETENTION_MS,
   DEFAULT_RETRY_MAX_MS,
@@ -47,8 +50,9 @@ interface QueueCommands {
     nowMs: number,
     id: string,
     consumer: string,
+    lease: string,
   ): Promise<StartResult>;
-  jqAck(job: string, stream: string, group: string, nowMs: number, retentionMs: number): Promise<number>;
+  jqAck(job: string, stream: string, group: string, nowMs: number, retentionMs: number, lease: string): Promise<number>;
   jqFail(
     job: string,
     stream: string,
@@ -61,6 +65,7 @@ interface QueueCommands {
     maxMs: number,
     error: string,
     id: string,
+    lease: string,
   ): Promise<number>;
 }
 
@@ -132,17 +137,19 @@ export class RedisJobQueue implements JobQueue {
     return jobs;
   }
 
-  async ack(jobId: string): Promise<void> {
+  async ack(jobId: string, lease: string): Promise<boolean> {
     this.#open();
+    checkLease(jobId, lease);
     const retention = this.#options.doneRetentionMs ?? DEFAULT_DONE_RETENTION_MS;
-    await this.#redis.jqAck(this.#jobKey(jobId), this.#keys.stream, this.#options.group, Math.floor(this.#now()), retention);
+    return (await this.#redis.jqAck(this.#jobKey(jobId), this.#keys.stream, this.#options.group, Math.floor(this.#now()), retention, lease)) === 1;
   }
 
-  async fail(jobId: string, error: string): Promise<void> {
+  async fail(jobId: string, lease: string, error: string): Promise<boolean> {
     this.#open();
+    checkLease(jobId, lease);
     const o = this.#options;
     const k = this.#keys;
-    await this.#redis.jqFail(
+    const result = await this.#redis.jqFail(
       this.#jobKey(jobId),
       k.stream,
       k.delayed,
@@ -154,7 +161,9 @@ export class RedisJobQueue implements JobQueue {
       o.retryMaxMs ?? DEFAULT_RETRY_MAX_MS,
       errorText(error),
       jobId,
+      lease,
     );
+    return result !== 0;
   }
 
   async deadLetters(): Promise<Array<{ id: string; kind: string; attempts: number; error: string }>> {
@@ -194,8 +203,20 @@ export class RedisJobQueue implements JobQueue {
         await this.#redis.xack(k.stream, this.#options.group, entryId);
         continue;
       }
-      const started = await this.#redis.jqStart(this.#jobKey(id), k.stream, k.dead, this.#options.group, entryId, this.#options.maxAttempts, now, id, consumer);
-      if (started) jobs.push({ id, kind: started[0], payload: JSON.parse(started[1]) as unknown, attempt: Number(started[2]) });
+      const lease = randomUUID();
+      const started = await this.#redis.jqStart(
+        this.#jobKey(id),
+        k.stream,
+        k.dead,
+        this.#options.group,
+        entryId,
+        this.#options.maxAttempts,
+        now,
+        id,
+        consumer,
+        lease,
+      );
+      if (started) jobs.push({ id, kind: started[0], payload: JSON.parse(started[1]) as unknown, attempt: Number(started[2]), lease });
     }
   }
 

@@ -4,7 +4,9 @@
  *
  * Keys share the `{stream}` hash tag so that on a cluster they live in one slot. The job hash
  * `{stream}:job:<id>` holds: kind, payload, state (delayed | queued | running | done | dead),
- * attempts, entry (its current stream entry id), error, finished_ms.
+ * attempts, entry (its current stream entry id), consumer and lease (of the running delivery),
+ * error, finished_ms. ACK and FAIL act only under the current lease, so a consumer whose lease
+ * expired and whose job was delivered again cannot finish or reschedule it.
  */
 
 /** KEYS: job, stream, delayed. ARGV: id, kind, payload, dueMs, nowMs. Returns 1 if added. */
@@ -36,8 +38,8 @@ return #ids
 `;
 
 /**
- * KEYS: job, stream, dead. ARGV: group, entryId, maxAttempts, nowMs, id, consumer.
- * Turns a stream entry delivered to this consumer into a running attempt: returns
+ * KEYS: job, stream, dead. ARGV: group, entryId, maxAttempts, nowMs, id, consumer, lease.
+ * Turns a stream entry delivered to this consumer into a running attempt under a new lease: returns
  * {kind, payload, attempt}, or nil when the entry is stale (job done, dead, rescheduled or gone:
  * the entry is dropped) or the last attempt's lease expired (the job is dead-lettered).
  */
@@ -58,33 +60,37 @@ if attempts >= tonumber(ARGV[3]) then
   return nil
 end
 attempts = attempts + 1
-redis.call('HSET', KEYS[1], 'state', 'running', 'attempts', attempts, 'consumer', ARGV[6])
+redis.call('HSET', KEYS[1], 'state', 'running', 'attempts', attempts, 'consumer', ARGV[6], 'lease', ARGV[7])
 return {redis.call('HGET', KEYS[1], 'kind'), redis.call('HGET', KEYS[1], 'payload'), attempts}
 `;
 
-/** KEYS: job, stream. ARGV: group, nowMs, retentionMs. Marks a running job done. */
+/**
+ * KEYS: job, stream. ARGV: group, nowMs, retentionMs, lease. Marks a job running under `lease`
+ * done. Returns 1 if done, 0 if the job was not running under that lease (nothing changed).
+ */
 export const ACK = `
-if redis.call('HGET', KEYS[1], 'state') ~= 'running' then return 0 end
+if redis.call('HGET', KEYS[1], 'state') ~= 'running' or redis.call('HGET', KEYS[1], 'lease') ~= ARGV[4] then return 0 end
 local entry = redis.call('HGET', KEYS[1], 'entry')
 redis.call('XACK', KEYS[2], ARGV[1], entry)
 redis.call('XDEL', KEYS[2], entry)
 redis.call('HSET', KEYS[1], 'state', 'done', 'finished_ms', ARGV[2])
-redis.call('HDEL', KEYS[1], 'payload', 'entry', 'consumer')
+redis.call('HDEL', KEYS[1], 'payload', 'entry', 'consumer', 'lease')
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1
 `;
 
 /**
  * KEYS: job, stream, delayed, dead. ARGV: group, nowMs, maxAttempts, retryBaseMs, retryMaxMs,
- * error, id. A failed attempt: retried after base * 2^(attempts-1) (capped), or dead-lettered.
- * Returns 0 if the job was not running, 1 if retried, 2 if dead-lettered.
+ * error, id, lease. A failed attempt: retried after base * 2^(attempts-1) (capped), or
+ * dead-lettered. Returns 0 if the job was not running under `lease` (nothing changed), 1 if
+ * retried, 2 if dead-lettered.
  */
 export const FAIL = `
-if redis.call('HGET', KEYS[1], 'state') ~= 'running' then return 0 end
+if redis.call('HGET', KEYS[1], 'state') ~= 'running' or redis.call('HGET', KEYS[1], 'lease') ~= ARGV[8] then return 0 end
 local entry = redis.call('HGET', KEYS[1], 'entry')
 redis.call('XACK', KEYS[2], ARGV[1], entry)
 redis.call('XDEL', KEYS[2], entry)
-redis.call('HDEL', KEYS[1], 'entry', 'consumer')
+redis.call('HDEL', KEYS[1], 'entry', 'consumer', 'lease')
 local attempts = tonumber(redis.call('HGET', KEYS[1], 'attempts'))
 local now = tonumber(ARGV[2])
 if attempts >= tonumber(ARGV[3]) then

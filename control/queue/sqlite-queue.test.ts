@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createQueue } from './index.ts';
 import { describeJobQueueContract, testClock } from './queue.contract.ts';
@@ -50,12 +51,28 @@ describe('SqliteJobQueue', () => {
     await b.close();
   });
 
+  it('opens a table created without the lease column and leases its jobs', async () => {
+    const path = join(dir, 'old-schema.sqlite');
+    const old = new Database(path);
+    old.exec(`CREATE TABLE jobs (id TEXT PRIMARY KEY, kind TEXT NOT NULL, payload TEXT NOT NULL,
+      state TEXT NOT NULL CHECK (state IN ('ready', 'running', 'done', 'dead')), attempts INTEGER NOT NULL DEFAULT 0,
+      due_ms INTEGER NOT NULL, consumer TEXT, last_error TEXT, created_ms INTEGER NOT NULL, finished_ms INTEGER)`);
+    old.prepare("INSERT INTO jobs (id, kind, payload, state, due_ms, created_ms) VALUES ('old', 'k', 'null', 'ready', 0, 0)").run();
+    old.close();
+    const q = new SqliteJobQueue({ path, visibilityTimeoutMs: 1000, maxAttempts: 3, retryBaseMs: 0 });
+    const [job] = await q.claim('w', 1);
+    expect(job).toMatchObject({ id: 'old', attempt: 1, lease: expect.any(String) });
+    expect(await q.ack('old', 'stale')).toBe(false);
+    expect(await q.ack('old', job!.lease)).toBe(true);
+    await q.close();
+  });
+
   it('forgets done jobs after the retention period, so their id may be used again', async () => {
     const clock = testClock();
     const q = new SqliteJobQueue({ path: ':memory:', visibilityTimeoutMs: 1000, maxAttempts: 3, retryBaseMs: 0, doneRetentionMs: 60_000, now: clock.now });
     await q.enqueue({ id: 'once', kind: 'k', payload: null });
-    await q.claim('w', 1);
-    await q.ack('once');
+    const [once] = await q.claim('w', 1);
+    expect(await q.ack('once', once!.lease)).toBe(true);
     expect(await q.enqueue({ id: 'once', kind: 'k', payload: null })).toBe(false);
     clock.advance(120_000);
     await q.claim('w', 1); // prunes

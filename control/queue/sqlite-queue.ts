@@ -1,13 +1,16 @@
 /**
  * The embedded job queue: one SQLite table. A claim is one IMMEDIATE transaction that leases due
- * jobs (`due_ms` becomes the lease expiry); an expired lease makes the job claimable again.
+ * jobs (`due_ms` becomes the lease expiry, `lease` a new random id); an expired lease makes the
+ * job claimable again, and ack / fail apply only under the job's current lease.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   checkClaim,
   checkJob,
+  checkLease,
   checkOptions,
   DEFAULT_DONE_RETENTION_MS,
   errorText,
@@ -36,6 +39,7 @@ CREATE TABLE IF NOT EXISTS jobs (
   attempts INTEGER NOT NULL DEFAULT 0,
   due_ms INTEGER NOT NULL,
   consumer TEXT,
+  lease TEXT,
   last_error TEXT,
   created_ms INTEGER NOT NULL,
   finished_ms INTEGER
@@ -50,6 +54,12 @@ interface JobRow {
   payload: string;
   state: 'ready' | 'running' | 'done' | 'dead';
   attempts: number;
+}
+
+/** Adds columns that tables created by earlier versions lack. */
+function migrate(db: Database.Database): void {
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(jobs)').all();
+  if (!columns.some((c) => c.name === 'lease')) db.exec('ALTER TABLE jobs ADD COLUMN lease TEXT');
 }
 
 /** The SQLite implementation of {@link JobQueue}. */
@@ -71,6 +81,7 @@ export class SqliteJobQueue implements JobQueue {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.exec(SCHEMA);
+    migrate(db);
     this.#stmt = {
       insert: db.prepare(
         "INSERT OR IGNORE INTO jobs (id, kind, payload, state, attempts, due_ms, created_ms) VALUES (?, ?, ?, 'ready', 0, ?, ?)",
@@ -78,11 +89,15 @@ export class SqliteJobQueue implements JobQueue {
       due: db.prepare<[number, number], JobRow>(
         "SELECT id, kind, payload, state, attempts FROM jobs WHERE state IN ('ready', 'running') AND due_ms <= ? ORDER BY due_ms, created_ms, rowid LIMIT ?",
       ),
-      lease: db.prepare("UPDATE jobs SET state = 'running', attempts = attempts + 1, due_ms = ?, consumer = ? WHERE id = ?"),
-      one: db.prepare<[string], JobRow>('SELECT id, kind, payload, state, attempts FROM jobs WHERE id = ?'),
-      done: db.prepare("UPDATE jobs SET state = 'done', finished_ms = ?, consumer = NULL WHERE id = ? AND state = 'running'"),
-      dead: db.prepare("UPDATE jobs SET state = 'dead', finished_ms = ?, consumer = NULL, last_error = ? WHERE id = ?"),
-      retry: db.prepare("UPDATE jobs SET state = 'ready', due_ms = ?, consumer = NULL, last_error = ? WHERE id = ?"),
+      lease: db.prepare("UPDATE jobs SET state = 'running', attempts = attempts + 1, due_ms = ?, consumer = ?, lease = ? WHERE id = ?"),
+      leased: db.prepare<[string, string], JobRow>(
+        "SELECT id, kind, payload, state, attempts FROM jobs WHERE id = ? AND state = 'running' AND lease = ?",
+      ),
+      done: db.prepare(
+        "UPDATE jobs SET state = 'done', finished_ms = ?, consumer = NULL, lease = NULL WHERE id = ? AND state = 'running' AND lease = ?",
+      ),
+      dead: db.prepare("UPDATE jobs SET state = 'dead', finished_ms = ?, consumer = NULL, lease = NULL, last_error = ? WHERE id = ?"),
+      retry: db.prepare("UPDATE jobs SET state = 'ready', due_ms = ?, consumer = NULL, lease = NULL, last_error = ? WHERE id = ?"),
       deadList: db.prepare<[], { id: string; kind: string; attempts: number; error: string | null }>(
         "SELECT id, kind, attempts, last_error AS error FROM jobs WHERE state = 'dead' ORDER BY finished_ms, id",
       ),
@@ -106,21 +121,24 @@ export class SqliteJobQueue implements JobQueue {
     return this.#db.transaction(() => this.#claimSync(consumer, max, now)).immediate();
   }
 
-  async ack(jobId: string): Promise<void> {
+  async ack(jobId: string, lease: string): Promise<boolean> {
     this.#open();
-    this.#stmt.done.run(this.#now(), jobId);
+    checkLease(jobId, lease);
+    return this.#stmt.done.run(this.#now(), jobId, lease).changes === 1;
   }
 
-  async fail(jobId: string, error: string): Promise<void> {
+  async fail(jobId: string, lease: string, error: string): Promise<boolean> {
     this.#open();
+    checkLease(jobId, lease);
     const now = this.#now();
-    this.#db
+    return this.#db
       .transaction(() => {
-        const row = this.#stmt.one.get(jobId);
-        if (!row || row.state !== 'running') return;
+        const row = this.#stmt.leased.get(jobId, lease);
+        if (!row) return false;
         const text = errorText(error);
         if (row.attempts >= this.#options.maxAttempts) this.#stmt.dead.run(now, text, jobId);
         else this.#stmt.retry.run(now + retryDelayMs(this.#options, row.attempts), text, jobId);
+        return true;
       })
       .immediate();
   }
@@ -153,8 +171,9 @@ export class SqliteJobQueue implements JobQueue {
           this.#stmt.dead.run(now, 'visibility timeout expired on the last attempt', row.id);
           continue;
         }
-        this.#stmt.lease.run(leaseUntil, consumer, row.id);
-        jobs.push({ id: row.id, kind: row.kind, payload: JSON.parse(row.payload) as unknown, attempt: row.attempts + 1 });
+        const lease = randomUUID();
+        this.#stmt.lease.run(leaseUntil, consumer, lease, row.id);
+        jobs.push({ id: row.id, kind: row.kind, payload: JSON.parse(row.payload) as unknown, attempt: row.attempts + 1, lease });
       }
     }
     return jobs;

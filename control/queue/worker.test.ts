@@ -135,6 +135,39 @@ describe('runWorker', () => {
     await queue.close();
   });
 
+  it('passes the lease: a job redelivered while its handler ran is not acked by the late worker, and it reports that', async () => {
+    const { clock, queue, controller, signal } = setup();
+    const started = deferred();
+    const gate = deferred();
+    const reported = deferred<[unknown, Job | undefined]>();
+    await queue.enqueue({ id: 'slow', kind: 'k', payload: null });
+    const stopped = runWorker(
+      queue,
+      {
+        k: async () => {
+          started.resolve();
+          await gate.promise;
+        },
+      },
+      { consumer: 'w', concurrency: 1, pollMs: 10, signal, onError: (err, job) => reported.resolve([err, job]) },
+    );
+    await started.promise;
+    clock.advance(60_000); // the worker's lease expires; another consumer takes the job
+    const [again] = await queue.claim('other', 1);
+    expect(again).toMatchObject({ id: 'slow', attempt: 2 });
+    gate.resolve();
+    const [err, job] = await reported.promise;
+    expect(String(err)).toMatch(/ack of job "slow" \(attempt 1\) ignored/);
+    expect(job?.lease).not.toBe(again!.lease);
+    controller.abort();
+    await stopped;
+    // Still running under the other consumer's lease, which alone can finish it.
+    expect(await queue.ack('slow', again!.lease)).toBe(true);
+    clock.advance(3_600_000);
+    expect(await queue.claim('x', 10)).toEqual([]);
+    await queue.close();
+  });
+
   it('keeps going when the queue errors, reporting it', async () => {
     const { queue, controller, signal } = setup();
     await queue.close(); // every claim now throws

@@ -1,6 +1,6 @@
 /**
  * The worker loop: claims jobs, runs each with the handler for its kind, acks on success and
- * fails on error (the queue retries or dead-letters). Stops claiming on abort and resolves once
+ * fails on error (the queue retries or dead-letters), both under the lease of the delivery. Stops claiming on abort and resolves once
  * the jobs already running have finished.
  */
 import { errorText } from './options.ts';
@@ -19,7 +19,10 @@ export interface WorkerOptions {
   readonly pollMs?: number;
   /** Abort to stop: no new claims; running jobs finish and are acked. */
   readonly signal: AbortSignal;
-  /** Queue errors (claim, ack, fail) and handler errors; the loop keeps going. */
+  /**
+   * Queue errors (claim, ack, fail), handler errors, and acks or fails the queue ignored because
+   * the job's lease had expired and it was delivered again; the loop keeps going.
+   */
   readonly onError?: (error: unknown, job?: Job) => void;
 }
 
@@ -54,11 +57,17 @@ export async function runWorker(queue: JobQueue, handlers: Readonly<Record<strin
       await handler(job);
     } catch (err) {
       onError(err, job);
-      await queue.fail(job.id, errorText(err)).catch((e: unknown) => onError(e, job));
+      await queue.fail(job.id, job.lease, errorText(err)).then(
+        (changed) => changed || onError(lostLease(job, 'fail'), job),
+        (e: unknown) => onError(e, job),
+      );
       return;
     }
     // An ack lost here only means the job runs again after its lease: handlers are idempotent.
-    await queue.ack(job.id).catch((e: unknown) => onError(e, job));
+    await queue.ack(job.id, job.lease).then(
+      (changed) => changed || onError(lostLease(job, 'ack'), job),
+      (e: unknown) => onError(e, job),
+    );
   };
 
   while (!signal.aborted) {
@@ -83,6 +92,11 @@ export async function runWorker(queue: JobQueue, handlers: Readonly<Record<strin
     await idle(pollMs, signal, (w) => (wake = w));
   }
   await Promise.allSettled(running);
+}
+
+/** The error reported when an ack or fail came after the job's lease passed to another delivery. */
+function lostLease(job: Job, op: 'ack' | 'fail'): Error {
+  return new Error(`${op} of job "${job.id}" (attempt ${job.attempt}) ignored: its lease expired and the job was delivered again or finished`);
 }
 
 /**
