@@ -4,12 +4,12 @@
  * a stand-in engine answers the first turn with spoken audio, and the second sentence barges in
  * (2.3 s into the answer: past the echo canceller's learning window on a line without echo).
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallEngineFactory, TurnEvent } from '../call/engine-port.ts';
 import { BargeInError } from '../call/errors.ts';
 import { buildFixture, mergeSegments, speak, type SpeechFixture } from './speech-fixture.ts';
 import { startHarness, type Harness } from './harness.ts';
+import { playAsAcs } from './realtime.ts';
 import { MediaClient } from './ws-client.ts';
 
 let h: Harness;
@@ -63,38 +63,10 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-/** Plays `pcm` as ACS frames on an absolute 20 ms schedule (a carrier streams in real time). */
-async function playAsAcs(client: MediaClient, pcm: Int16Array): Promise<void> {
-  await client.send(
-    JSON.stringify({ kind: 'AudioMetadata', audioMetadata: { subscriptionId: randomUUID(), encoding: 'PCM', sampleRate: 16000, channels: 1, length: 640 } }),
-  );
-  const start = performance.now();
-  const frames = Math.floor(pcm.length / 320);
-  for (let f = 0; f < frames; f++) {
-    const frame = pcm.subarray(f * 320, (f + 1) * 320);
-    let silent = true;
-    for (let i = 0; i < frame.length; i++) if (Math.abs(frame[i] as number) > 64) silent = false;
-    client.post(
-      JSON.stringify({
-        kind: 'AudioData',
-        audioData: {
-          timestamp: new Date().toISOString(),
-          participantRawID: '4:+14255550123',
-          data: Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength).toString('base64'),
-          silent,
-        },
-      }),
-    );
-    const next = start + (f + 1) * 20;
-    const wait = next - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  }
-}
-
 describe('ACS call with real speech through Silero', () => {
   it('detects speech within ±100 ms of the truth, ends turns, and stops the agent within one frame of a barge-in', async () => {
     const client = await MediaClient.connect(h.mediaUrl('acs'));
-    await playAsAcs(client, fixture.pcm);
+    await playAsAcs(client, fixture.pcm, { markSilent: true });
     await expect.poll(() => events.filter((e) => e.type === 'turn_end').length, { timeout: 10_000 }).toBe(2);
 
     // 1. Speech segments (media time) match the truth.

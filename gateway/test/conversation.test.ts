@@ -15,6 +15,7 @@ import type { CallEngineFactory } from '../call/engine-port.ts';
 import { createEngineFactory, silentLogger } from '../engine/index.ts';
 import { startHarness, type Harness } from './harness.ts';
 import { buildFixture, type SpeechFixture } from './speech-fixture.ts';
+import { playAsAcs } from './realtime.ts';
 import { MediaClient } from './ws-client.ts';
 
 const S1 = 'I would like to report a broken laptop';
@@ -77,20 +78,6 @@ afterAll(async () => {
   await Promise.all([llm?.close(), stt?.close(), tts?.close()]);
 });
 
-/** Plays `pcm` as ACS frames on an absolute 20 ms schedule (a carrier streams in real time). */
-async function playAsAcs(client: MediaClient, pcm: Int16Array): Promise<void> {
-  await client.send(JSON.stringify({ kind: 'AudioMetadata', audioMetadata: { subscriptionId: randomUUID(), encoding: 'PCM', sampleRate: 16000, channels: 1, length: 640 } }));
-  playStart = performance.now();
-  const frames = Math.floor(pcm.length / 320);
-  for (let f = 0; f < frames; f++) {
-    const frame = pcm.subarray(f * 320, (f + 1) * 320);
-    const data = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength).toString('base64');
-    client.post(JSON.stringify({ kind: 'AudioData', audioData: { timestamp: new Date().toISOString(), participantRawID: '4:+14255550123', data, silent: false } }));
-    const wait = playStart + (f + 1) * 20 - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  }
-}
-
 function postedEvents(callId: string): ConversationEvent[] {
   return h.control.requests
     .filter((r) => r.method === 'POST' && r.path.endsWith(`/calls/${callId}/events`))
@@ -102,7 +89,7 @@ describe('conversation through the real gateway (ACS protocol, Silero, pacer, en
     const callId = randomUUID();
     const client = await MediaClient.connect(h.mediaUrl('acs', callId));
     await client.waitFor((m) => m.text?.startsWith('{"kind":"audioData"') === true); // the greeting
-    await playAsAcs(client, fixture.pcm);
+    await playAsAcs(client, fixture.pcm, { markSilent: false, onStart: (t) => (playStart = t) });
     const messages = () => postedEvents(callId).flatMap((e) => (e.type === 'message_added' ? [e.message] : []));
     await expect.poll(() => messages().length, { timeout: 20_000 }).toBeGreaterThanOrEqual(5).catch((e: unknown) => {
       console.log(JSON.stringify({ messages: messages(), events: postedEvents(callId).map((e) => e.type), stt: stt.sessions, llm: llm.requests.map((r) => r.messages.at(-1)), tts: tts.requests.map((r) => r.text) }, null, 1));

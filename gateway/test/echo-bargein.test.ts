@@ -3,12 +3,12 @@
  * microphone (120 ms later, 10 dB down), as a handset without echo cancellation would. The echo
  * alone must not interrupt the agent; the caller really talking over it must.
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallEngineFactory, TurnEvent } from '../call/engine-port.ts';
 import { BargeInError } from '../call/errors.ts';
 import { startHarness, type Harness } from './harness.ts';
 import { buildFixture, speak, type SpeechFixture } from './speech-fixture.ts';
+import { acsMetadata, realTime } from './realtime.ts';
 import { MediaClient } from './ws-client.ts';
 
 let h: Harness;
@@ -62,11 +62,9 @@ describe('echo-aware barge-in', () => {
       if (m.text?.startsWith('{"kind":"stopAudio"')) playing.length = 0;
       return false;
     });
-    await client.send(JSON.stringify({ kind: 'AudioMetadata', audioMetadata: { subscriptionId: randomUUID(), encoding: 'PCM', sampleRate: 16000, channels: 1, length: 640 } }));
-    const start = performance.now();
-    const frames = Math.floor(fixture.pcm.length / 320);
+    await client.send(acsMetadata());
     const frame = new Int16Array(320);
-    for (let f = 0; f < frames; f++) {
+    await realTime(Math.floor(fixture.pcm.length / 320), (f) => {
       // 20 ms of what the handset's speaker plays now.
       const speaker = new Int16Array(320);
       let filled = 0;
@@ -85,9 +83,7 @@ describe('echo-aware barge-in', () => {
       echoLine.set(speaker, echoLine.length - 320);
       for (let i = 0; i < 320; i++) frame[i] = Math.max(-32768, Math.min(32767, (fixture.pcm[f * 320 + i] as number) + Math.round((echoLine[i] as number) * 0.316)));
       client.post(JSON.stringify({ kind: 'AudioData', audioData: { data: Buffer.from(frame.buffer).toString('base64'), silent: false } }));
-      const wait = start + (f + 1) * 20 - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    }
+    });
     await expect.poll(() => events.filter((e) => e.type === 'turn_end').length, { timeout: 10_000 }).toBe(2);
     const bargeins = events.filter((e) => e.type === 'bargein') as Array<Extract<TurnEvent, { type: 'bargein' }>>;
     expect(bargeins.length).toBe(1);

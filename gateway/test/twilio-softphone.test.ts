@@ -10,6 +10,7 @@ import type { CallEngineFactory, TurnEvent } from '../call/engine-port.ts';
 import { BargeInError } from '../call/errors.ts';
 import { startHarness, type Harness } from './harness.ts';
 import { buildFixture, speak, type SpeechFixture } from './speech-fixture.ts';
+import { realTime } from './realtime.ts';
 import { MediaClient } from './ws-client.ts';
 
 let h: Harness;
@@ -48,16 +49,6 @@ beforeAll(async () => {
   );
 });
 afterAll(() => h.close());
-
-/** Streams frames on an absolute 20 ms schedule. */
-async function realTime(frames: number, send: (f: number) => void): Promise<void> {
-  const start = performance.now();
-  for (let f = 0; f < frames; f++) {
-    send(f);
-    const wait = start + (f + 1) * 20 - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  }
-}
 
 const types = (id: string) => (events.get(id) ?? []).map((e) => e.type).filter((t) => t !== 'speech_resumed' && t !== 'silence_start');
 
