@@ -49,11 +49,6 @@ export class EchoPathFilter {
   private readonly fgLive: Uint8Array;
   private readonly partScratch: Int32Array;
   private readonly bgLive: Uint8Array;
-  // Partitions adapted since their last gradient constraint. The foreground only changes by
-  // copying the background, so once its partitions are constrained, constraining them again is a
-  // no-op (the projection is idempotent): the flags skip those transforms.
-  private readonly fgDirty: Uint8Array;
-  private readonly bgDirty: Uint8Array;
   private readonly prop: Float64Array;
   private readonly partEnergy: Float64Array;
   private readonly mu: Float64Array;
@@ -105,8 +100,6 @@ export class EchoPathFilter {
     this.fgLive = new Uint8Array(P);
     this.partScratch = new Int32Array(4 * P);
     this.bgLive = new Uint8Array(P);
-    this.fgDirty = new Uint8Array(P);
-    this.bgDirty = new Uint8Array(P);
     this.prop = new Float64Array(P).fill(0.99 / P);
     this.partEnergy = new Float64Array(P);
     const vec = (n: number) => new Float64Array(n);
@@ -165,8 +158,6 @@ export class EchoPathFilter {
     this.bg.clear();
     this.fgLive.fill(0);
     this.bgLive.fill(0);
-    this.fgDirty.fill(0);
-    this.bgDirty.fill(0);
     this.selector.reset();
     this.step.reset();
     this.prop.fill(0.99 / this.partitions);
@@ -184,9 +175,6 @@ export class EchoPathFilter {
     if (by === 0) return;
     this.fg.shift(by);
     this.bg.shift(by);
-    // Rare: constrain everything again rather than shifting the flags.
-    this.fgDirty.fill(1);
-    this.bgDirty.fill(1);
     this.offsetBlocks = target;
     this.spanFresh = 0;
     this.pending = false;
@@ -218,18 +206,14 @@ export class EchoPathFilter {
       this.gIm[f] = mu[f]! * this.ebIm[f]!;
     }
     this.bg.adapt(this.history, this.prevSlots, this.prevActive, this.gRe, this.gIm, this.prop);
-    for (let k = 0; k < this.partitions; k++) this.bgDirty[k] = this.bgDirty[k]! | this.prevActive[k]!;
     // Some partitions per block get their gradient constraint (alternately updated MDF), in both
     // filters at once. The wrapped-around half of an unconstrained partition can hold part of the
     // echo (at an aliased lag); if only the background were cleaned, the foreground would keep a
     // solution the background can never beat, and the two-path scheme would stay stuck there
     // (an echo at a partition boundary stalled at 25–30 dB ERLE instead of 54).
     for (let j = 0; j < this.constraintsPerBlock; j++) {
-      const c = this.constrainCursor;
-      if (this.bgDirty[c] !== 0) this.bg.constrain(c, this.fft, this.frame);
-      if (this.fgDirty[c] !== 0) this.fg.constrain(c, this.fft, this.frame);
-      this.bgDirty[c] = 0;
-      this.fgDirty[c] = 0;
+      this.bg.constrain(this.constrainCursor, this.fft, this.frame);
+      this.fg.constrain(this.constrainCursor, this.fft, this.frame);
       this.constrainCursor = this.constrainCursor + 1 === this.partitions ? 0 : this.constrainCursor + 1;
     }
     this.blocks++;
@@ -251,7 +235,7 @@ export class EchoPathFilter {
     this.toTime(this.fRe, this.fIm, this.yf, this.ef);
     this.toTime(this.bRe, this.bIm, this.yb, this.eb);
     this.choosePath();
-    this.backgroundSums();
+    this.backgroundSpectra();
     this.updateSpanPower();
   }
 
@@ -259,7 +243,6 @@ export class EchoPathFilter {
   prepareStep(freeze: boolean): void {
     this.pending = !freeze;
     if (freeze) return;
-    this.errorSpectrum();
     this.step.compute(this.stepIn, this.mu);
     this.prevSlots.set(this.slots);
     this.prevActive.set(this.active);
@@ -309,7 +292,6 @@ export class EchoPathFilter {
     if (decision === PathDecision.PromoteBackground) {
       this.fg.copyFrom(this.bg);
       this.fgLive.set(this.bgLive);
-      this.fgDirty.set(this.bgDirty);
       this.fgPow.set(this.echoPow);
       // Cross-fade this block from the old foreground's output to the new one's.
       for (let i = 0; i < B; i++) {
@@ -320,7 +302,6 @@ export class EchoPathFilter {
     } else if (decision === PathDecision.ResetBackground) {
       this.bg.copyFrom(this.fg);
       this.bgLive.set(this.fgLive);
-      this.bgDirty.set(this.fgDirty);
       this.yb.set(this.yf);
       this.eb.set(this.ef);
       this.echoPow.set(this.fgPow);
@@ -333,9 +314,10 @@ export class EchoPathFilter {
     }
   }
 
-  /** The step controller's block sums of the background path. */
-  private backgroundSums(): void {
-    const B = this.B;
+  /** Background error spectrum (gradient input) and the step controller's block sums. */
+  private backgroundSpectra(): void {
+    const { B, K } = this;
+    const fr = this.frame;
     let see = 0;
     let syy = 0;
     let sey = 0;
@@ -345,24 +327,16 @@ export class EchoPathFilter {
       see += e * e;
       syy += y * y;
       sey += e * y;
+      fr[i] = 0;
+      fr[B + i] = e;
     }
+    this.fft.forward(fr, this.ebRe, this.ebIm);
+    for (let f = 0; f < K; f++) this.errPow[f] = this.ebRe[f]! * this.ebRe[f]! + this.ebIm[f]! * this.ebIm[f]!;
     const s = this.stepIn;
     s.see = see;
     s.syy = syy;
     s.sey = sey;
     s.sxx = this.alignedMs * B;
-  }
-
-  /** Background error spectrum (gradient input): only when adaptation goes on. */
-  private errorSpectrum(): void {
-    const { B, K } = this;
-    const fr = this.frame;
-    for (let i = 0; i < B; i++) {
-      fr[i] = 0;
-      fr[B + i] = this.eb[i]!;
-    }
-    this.fft.forward(fr, this.ebRe, this.ebIm);
-    for (let f = 0; f < K; f++) this.errPow[f] = this.ebRe[f]! * this.ebRe[f]! + this.ebIm[f]! * this.ebIm[f]!;
   }
 
   /**
