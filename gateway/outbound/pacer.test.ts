@@ -74,7 +74,8 @@ describe('OutboundPacer', () => {
   });
 
   it('clear() drops the queue, tells the carrier, and cuts heardMs to what was played', async () => {
-    const s = setup();
+    // A queue that holds the whole 2 s write, so that the write resolves before the clock runs.
+    const s = setup({ queueMs: 4000 });
     const ctl = new AbortController();
     await s.pacer.write(tone(2000), { turnId: 't1', segmentId: 7 }, ctl.signal);
     s.pacer.service(0);

@@ -45,7 +45,7 @@ export interface PacerOptions {
   readonly callId: string;
   /** Most audio queued at the carrier (ms): 100 ms keeps a stop prompt and rides over tick jitter. */
   readonly leadMs?: number;
-  /** Queue bound (ms of audio): 4 s holds a long sentence of TTS produced faster than real time. */
+  /** Queue bound (ms of audio): 2 s; a TTS stream produced faster than real time waits upstream (writers wait for room). */
   readonly queueMs?: number;
   /** Writes allowed to wait for room before `write` rejects. */
   readonly maxWaitingWrites?: number;
@@ -121,7 +121,7 @@ export class OutboundPacer implements OutboundAudio {
     this.#now = options.now;
     this.#sink = options.sink;
     this.#callId = options.callId;
-    this.#queue = new FrameQueue<Segment>(Math.ceil((options.queueMs ?? 4000) / 20), this.#frame);
+    this.#queue = new FrameQueue<Segment>(Math.ceil((options.queueMs ?? 2000) / 20), this.#frame);
     this.#resampler = new Resampler(options.engineRateHz, options.carrierRateHz);
     // Resampling happens in blocks of at most 200 ms of output.
     this.#scratch = new Int16Array(this.#resampler.maxOutputLength(Math.ceil((options.engineRateHz * 200) / 1000)) + 8);
