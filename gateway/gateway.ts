@@ -12,7 +12,7 @@ import { CLOSE } from './call/limits.ts';
 import type { GatewayObserver } from './call/observer.ts';
 import { ResourceRegistry, type TimerHandle } from './call/registry.ts';
 import { CallSession, type CarrierLink, type SessionEnv } from './call/session.ts';
-import { DspHost } from './dsp/index.ts';
+import { DspHost, resolveDspWorkers } from './dsp/index.ts';
 import { GatewayMetrics } from './metrics/index.ts';
 import { registerHttpRoutes } from './server/http.ts';
 import { registerMediaRoutes } from './server/media-route.ts';
@@ -68,8 +68,9 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
     (await setupTelemetry({ serviceName: 'gateway', appInsightsConnectionString: config.telemetry.app_insights_connection_string, otlpTracesEndpoint: config.telemetry.otlp_traces_endpoint, global: false }));
   const registry = new ResourceRegistry<CallSession>();
   const metrics = new GatewayMetrics(telemetry.meter, () => registry.sessions.size);
+  const dspWorkers = resolveDspWorkers(config.gateway.dsp_workers);
   const dsp = await DspHost.start({
-    workers: config.gateway.dsp_workers,
+    workers: dspWorkers,
     onError: (error) => log.error({ err: error }, 'DSP lane failed'),
   });
   const control = options.control ?? new ControlClient({ baseUrl: config.gateway.control_url, serviceToken: serviceToken ?? '' });
@@ -138,7 +139,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
     metrics.close();
     throw error;
   });
-  log.info({ port, dspWorkers: config.gateway.dsp_workers }, 'gateway listening');
+  log.info({ port, dspWorkers }, 'gateway listening');
 
   const close = (): Promise<void> => {
     closed ??= (async () => {

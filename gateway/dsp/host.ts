@@ -4,12 +4,22 @@
  * main thread itself when `gateway.dsp_workers` is 0. The gateway tick calls `tick()`; each idle
  * lane runs one DSP tick for all its calls, then its channels deliver their results.
  */
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { SileroModel } from '../vad/index.ts';
 import { DspChannel } from './channel.ts';
 import { DspCore, type TickStats } from './core.ts';
 import type { DspTask } from './worker.ts';
+
+/**
+ * Worker threads for `gateway.dsp_workers`: a number as given, `auto` one per core beyond the
+ * first (the main thread needs a share of a core for I/O), at least one.
+ * @example resolveDspWorkers('auto', 2) // 1
+ */
+export function resolveDspWorkers(setting: number | 'auto', cores = availableParallelism()): number {
+  return setting === 'auto' ? Math.max(1, cores - 1) : setting;
+}
 
 /** DSP tick period (ms): one 20 ms frame; Silero windows (32 ms) fall due in 5 ticks out of 8. */
 export const DSP_TICK_MS = 20;

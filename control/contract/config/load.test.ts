@@ -52,6 +52,15 @@ describe('loadConfig', () => {
     expect(fromFile.features.vad_threshold).toBe(0);
   });
 
+  it('takes DSP workers as auto or a count, from the file or the environment, and names a bad value', () => {
+    expect(loadConfig({ file: undefined, env: {} }).gateway.dsp_workers).toBe('auto');
+    expect(loadConfig({ env: { GATEWAY__DSP_WORKERS: '3' } }).gateway.dsp_workers).toBe(3);
+    expect(loadConfig({ env: { GATEWAY__DSP_WORKERS: '0' } }).gateway.dsp_workers).toBe(0);
+    expect(loadConfig({ file: yamlFile('gateway:\n  dsp_workers: auto\n'), env: {} }).gateway.dsp_workers).toBe('auto');
+    expect(problemsOf(() => loadConfig({ env: { GATEWAY__DSP_WORKERS: 'many' } }))[0]).toContain('gateway.dsp_workers');
+    expect(problemsOf(() => loadConfig({ env: { GATEWAY__DSP_WORKERS: '-1' } }))[0]).toContain('gateway.dsp_workers');
+  });
+
   it('names an unknown key from the file or the environment', () => {
     expect(problemsOf(() => loadConfig({ file: yamlFile('llm:\n  fast:\n    model: m\n    modle: x\n'), env: {} }))).toEqual([
       'llm.fast.modle: unknown key (not part of the configuration)',

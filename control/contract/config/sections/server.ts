@@ -1,6 +1,6 @@
 /** `control`, `gateway`, `secrets` and `media` sections: where the two processes listen and how they trust each other. */
 import { z } from 'zod';
-import { zBool, zHttpUrl, zInt, zList, zWsUrl } from '../coerce.ts';
+import { zBool, zHttpUrl, zInt, zList, zNum, zWsUrl } from '../coerce.ts';
 
 export const ControlSection = z
   .strictObject({
@@ -22,10 +22,12 @@ export const GatewaySection = z
     public_url: zWsUrl().default('ws://localhost:8081'),
     /** Where the gateway reaches control's internal API. */
     control_url: zHttpUrl().default('http://127.0.0.1:8080'),
-    /** DSP worker threads (VAD, AEC); 0 runs DSP on the main thread. */
-    // Two: at 200 calls with the agent talking, the echo canceller needs more than one core's worth
-    // of worker time (bench `vad-peer` placement runs); the main thread keeps the I/O.
-    dsp_workers: zInt(0, 64, 2),
+    /**
+     * DSP worker threads (VAD, AEC); 0 runs DSP on the main thread; `auto` is one per core beyond
+     * the first (at least one): the main thread keeps the I/O and needs a share of a core itself.
+     * On 2 cores, one worker held more calls at less CPU per call than two (bench `capacity`).
+     */
+    dsp_workers: z.union([z.literal('auto'), zNum().pipe(z.number().int().min(0).max(64))]).default('auto'),
     /** Calls refused beyond this (503 at upgrade); protects calls already up. */
     max_calls: zInt(1, 100_000, 500),
     /** On SIGTERM, how long running calls may continue before they are closed. */
