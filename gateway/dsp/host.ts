@@ -13,12 +13,12 @@ import { DspCore, type TickStats } from './core.ts';
 import type { DspTask } from './worker.ts';
 
 /**
- * Worker threads for `gateway.dsp_workers`: a number as given, `auto` one per core beyond the
- * first (the main thread needs a share of a core for I/O), at least one.
- * @example resolveDspWorkers('auto', 2) // 1
+ * Worker threads for `gateway.dsp_workers`: a number as given, `auto` one per core (at least one),
+ * so that the echo canceller and the VAD can use every core once the calls need more than one.
+ * @example resolveDspWorkers('auto', 2) // 2
  */
 export function resolveDspWorkers(setting: number | 'auto', cores = availableParallelism()): number {
-  return setting === 'auto' ? Math.max(1, cores - 1) : setting;
+  return setting === 'auto' ? Math.max(1, cores) : setting;
 }
 
 /** DSP tick period (ms): one 20 ms frame; Silero windows (32 ms) fall due in 5 ticks out of 8. */
