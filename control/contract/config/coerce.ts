@@ -24,8 +24,11 @@ export const zBool = (fallback: boolean) =>
 export const zNum = () =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v), z.number());
 
+/** An integer within bounds (numeric strings accepted), no default: for unions such as `auto | n`. */
+export const zIntIn = (min: number, max: number) => zNum().pipe(z.number().int().min(min).max(max));
+
 /** An integer within bounds with a default. */
-export const zInt = (min: number, max: number, fallback: number) => zNum().pipe(z.number().int().min(min).max(max)).default(fallback);
+export const zInt = (min: number, max: number, fallback: number) => zIntIn(min, max).default(fallback);
 
 /** A list of strings; also accepts a comma-separated string. */
 export const zList = () =>

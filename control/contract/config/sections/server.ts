@@ -1,6 +1,6 @@
 /** `control`, `gateway`, `secrets` and `media` sections: where the two processes listen and how they trust each other. */
 import { z } from 'zod';
-import { zBool, zHttpUrl, zInt, zList, zNum, zWsUrl } from '../coerce.ts';
+import { zBool, zHttpUrl, zInt, zIntIn, zList, zWsUrl } from '../coerce.ts';
 
 export const ControlSection = z
   .strictObject({
@@ -28,7 +28,7 @@ export const GatewaySection = z
      * cores shared with other work, one worker held 60 calls where two held 40, bench `capacity`)
      * but one worker is a hard ceiling: at 100 calls it missed 54 % of frame deadlines, two 3 %.
      */
-    dsp_workers: z.union([z.literal('auto'), zNum().pipe(z.number().int().min(0).max(64))]).default('auto'),
+    dsp_workers: z.union([z.literal('auto'), zIntIn(0, 64)]).default('auto'),
     /** Calls refused beyond this (503 at upgrade); protects calls already up. */
     max_calls: zInt(1, 100_000, 500),
     /** On SIGTERM, how long running calls may continue before they are closed. */
