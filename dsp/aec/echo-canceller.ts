@@ -12,6 +12,7 @@ import { FAR_IDLE_MS } from './far-history.ts';
 import { EchoTracker } from './echo-tracker.ts';
 import { RealFft } from './fft.ts';
 import { ResidualEchoSuppressor, type SuppressorMode } from './suppressor.ts';
+import { KernelArena, type ArenaRegion } from './wasm/arena.ts';
 
 /** PCM accepted and produced by {@link EchoCanceller.process}: 16-bit integers, or floats in [−1, 1]. */
 export type Pcm = Int16Array | Float32Array;
@@ -28,7 +29,15 @@ export interface EchoCancellerOptions {
   readonly tailMs?: number;
   /** Residual echo suppression after the linear filter. Default true. */
   readonly suppression?: boolean;
+  /**
+   * Adaptive-filter kernels: `simd` (WebAssembly, the default where the runtime has it) or `scalar`
+   * (plain JavaScript). Both give bit-identical output; `simd` is several times faster.
+   */
+  readonly kernels?: 'simd' | 'scalar';
 }
+
+// A canceller dropped without dispose() gives its arena block back when it is collected.
+const regions = new FinalizationRegistry<ArenaRegion>((region) => region.release());
 
 /** Optional measurement outputs of {@link EchoCanceller.process} (benches, diagnostics). */
 export interface EchoCancellerTaps {
@@ -88,6 +97,7 @@ export class EchoCanceller {
   private readonly nearBlk: Float64Array;
   private readonly outBlk: Float64Array;
   private readonly probeBlk: Float64Array;
+  private readonly region: ArenaRegion | null;
   private readonly mode: Mode = { farActive: false, doubleTalk: false, learn: false };
   private realigns = 0;
   private blocks = 0;
@@ -114,7 +124,15 @@ export class EchoCanceller {
     this.maxLag = Math.ceil(maxDelayMs / (BLOCK_SECONDS * 1000)) + 1;
     this.suppression = options.suppression ?? true;
     const fft = new RealFft(2 * B);
-    this.epf = new EchoPathFilter(B, this.P, this.maxLag + this.P + 2, fs, fft);
+    const slots = this.maxLag + this.P + 2;
+    const arena = options.kernels === 'scalar' ? null : KernelArena.forThisThread();
+    this.region = arena === null ? null : arena.region(EchoPathFilter.regionBytes(B, this.P, slots));
+    if (this.region !== null && arena !== null) {
+      this.epf = new EchoPathFilter(B, this.P, slots, fs, fft, arena.kernels, this.region);
+      regions.register(this, this.region, this);
+    } else {
+      this.epf = new EchoPathFilter(B, this.P, slots, fs, fft);
+    }
     this.sup = new ResidualEchoSuppressor(B, fs, fft);
     this.latencySamples = this.suppression ? this.sup.latencySamples : 0;
     // Near-end features come from the suppressor's analysis window, far-end ones from the
@@ -125,6 +143,21 @@ export class EchoCanceller {
     this.nearBlk = new Float64Array(B);
     this.outBlk = new Float64Array(B);
     this.probeBlk = new Float64Array(B);
+  }
+
+  /** True when the adaptive filter runs on the SIMD kernels. */
+  get simd(): boolean {
+    return this.region !== null;
+  }
+
+  /**
+   * Gives the canceller's kernel memory back (the call is over). Idempotent; the canceller must not
+   * be used afterwards.
+   */
+  dispose(): void {
+    if (this.region === null) return;
+    regions.unregister(this);
+    this.region.release();
   }
 
   /** Smoothed echo return loss enhancement of the output (suppressor included), dB, over far-end-only periods; NaN before any. */

@@ -8,6 +8,7 @@ import type { RealFft } from './fft.ts';
 import { PartitionedFilter } from './partitioned-filter.ts';
 import { StepControl, type StepInputs } from './step-control.ts';
 import { PathDecision, PathSelector } from './two-path.ts';
+import { heapRegion, regionBytes, type KernelExports, type Region } from './wasm/arena.ts';
 
 // Foreground diverged (output louder than its input) for this many blocks: start over.
 const DIVERGED_BLOCKS = 50;
@@ -38,6 +39,8 @@ export class EchoPathFilter {
   private readonly B: number;
   private readonly K: number;
   private readonly fft: RealFft;
+  /** SIMD kernels (arrays they touch live in their arena), or null for the scalar ones. */
+  private readonly kernels: KernelExports | null;
   private readonly fg: PartitionedFilter;
   private readonly bg: PartitionedFilter;
   private readonly selector = new PathSelector();
@@ -79,7 +82,23 @@ export class EchoPathFilter {
   private blocks = 0;
   private restarts = 0;
 
-  constructor(blockSamples: number, partitions: number, historySlots: number, sampleRateHz: number, fft: RealFft) {
+  /**
+   * Bytes of the arena region the SIMD path needs: what the kernels touch (far-end spectra,
+   * both filters' weights, the spectra they write, the gradient, the partition lists).
+   */
+  static regionBytes(blockSamples: number, partitions: number, historySlots: number): number {
+    const K = blockSamples + 1;
+    const P = partitions;
+    const f64 = (n: number) => 8 * n;
+    const plane = 4 * historySlots * K;
+    return regionBytes(plane, plane, f64(P * K), f64(P * K), f64(P * K), f64(P * K), f64(K), f64(K), f64(K), f64(K), f64(K), f64(K), 4 * 4 * P);
+  }
+
+  /**
+   * `kernels` with `region` a block of their arena sized by {@link regionBytes}: the SIMD path;
+   * without them, the scalar kernels over heap arrays.
+   */
+  constructor(blockSamples: number, partitions: number, historySlots: number, sampleRateHz: number, fft: RealFft, kernels: KernelExports | null = null, region: Region = heapRegion) {
     const B = blockSamples;
     const K = B + 1;
     const P = partitions;
@@ -89,16 +108,24 @@ export class EchoPathFilter {
     // Each partition constrained at least every 17 blocks (170 ms).
     this.constraintsPerBlock = Math.ceil(P / 17);
     this.fft = fft;
-    this.history = new FarHistory(B, historySlots, fft);
-    this.fg = new PartitionedFilter(P, K);
-    this.bg = new PartitionedFilter(P, K);
+    this.kernels = kernels;
+    // Allocation order matches regionBytes.
+    this.history = new FarHistory(B, historySlots, fft, region);
+    this.fg = new PartitionedFilter(P, K, region);
+    this.bg = new PartitionedFilter(P, K, region);
+    this.fRe = region.f64(K);
+    this.fIm = region.f64(K);
+    this.bRe = region.f64(K);
+    this.bIm = region.f64(K);
+    this.gRe = region.f64(K);
+    this.gIm = region.f64(K);
+    this.partScratch = region.i32(4 * P);
     this.step = new StepControl(K, P, B, sampleRateHz);
     this.slots = new Int32Array(P);
     this.prevSlots = new Int32Array(P);
     this.active = new Uint8Array(P);
     this.prevActive = new Uint8Array(P);
     this.fgLive = new Uint8Array(P);
-    this.partScratch = new Int32Array(4 * P);
     this.bgLive = new Uint8Array(P);
     this.prop = new Float64Array(P).fill(0.99 / P);
     this.partEnergy = new Float64Array(P);
@@ -107,14 +134,8 @@ export class EchoPathFilter {
     this.spanPow = vec(K);
     this.pxx = vec(K);
     this.fgPow = vec(K);
-    this.fRe = vec(K);
-    this.fIm = vec(K);
-    this.bRe = vec(K);
-    this.bIm = vec(K);
     this.ebRe = vec(K);
     this.ebIm = vec(K);
-    this.gRe = vec(K);
-    this.gIm = vec(K);
     this.errPow = vec(K);
     this.echoPow = vec(K);
     this.frame = vec(2 * B);
@@ -205,7 +226,8 @@ export class EchoPathFilter {
       this.gRe[f] = mu[f]! * this.ebRe[f]!;
       this.gIm[f] = mu[f]! * this.ebIm[f]!;
     }
-    this.bg.adapt(this.history, this.prevSlots, this.prevActive, this.gRe, this.gIm, this.prop);
+    if (this.kernels !== null) this.bg.adaptSimd(this.kernels, this.history, this.prevSlots, this.prevActive, this.gRe, this.gIm, this.prop);
+    else this.bg.adapt(this.history, this.prevSlots, this.prevActive, this.gRe, this.gIm, this.prop);
     // Some partitions per block get their gradient constraint (alternately updated MDF), in both
     // filters at once. The wrapped-around half of an unconstrained partition can hold part of the
     // echo (at an aliased lag); if only the background were cleaned, the foreground would keep a
@@ -227,7 +249,11 @@ export class EchoPathFilter {
   filter(near: Float64Array): void {
     const { B, K } = this;
     for (let i = 0; i < B; i++) this.near[i] = near[i]!;
-    PartitionedFilter.filterPair(this.fg, this.bg, this.history, this.slots, this.active, this.fgLive, this.bgLive, this.partScratch, this.fRe, this.fIm, this.bRe, this.bIm);
+    if (this.kernels !== null) {
+      PartitionedFilter.filterPairSimd(this.kernels, this.fg, this.bg, this.history, this.slots, this.active, this.fgLive, this.bgLive, this.partScratch, this.fRe, this.fIm, this.bRe, this.bIm);
+    } else {
+      PartitionedFilter.filterPair(this.fg, this.bg, this.history, this.slots, this.active, this.fgLive, this.bgLive, this.partScratch, this.fRe, this.fIm, this.bRe, this.bIm);
+    }
     for (let f = 0; f < K; f++) {
       this.fgPow[f] = this.fRe[f]! * this.fRe[f]! + this.fIm[f]! * this.fIm[f]!;
       this.echoPow[f] = this.bRe[f]! * this.bRe[f]! + this.bIm[f]! * this.bIm[f]!;

@@ -5,6 +5,7 @@
  */
 import type { RealFft } from './fft.ts';
 import type { SpectrumHistory } from './partitioned-filter.ts';
+import { heapRegion, type Region } from './wasm/arena.ts';
 
 /** Below −100 dBFS (mean square) a far-end block is digital silence: no transform, no echo. */
 export const FAR_IDLE_MS = 1e-10;
@@ -37,15 +38,16 @@ export class FarHistory implements SpectrumHistory {
   private readonly specIm: Float64Array;
   private headSlot = 0;
 
-  constructor(blockSamples: number, slots: number, fft: RealFft) {
+  /** `region` supplies the spectrum planes (the SIMD kernels read them in their arena). */
+  constructor(blockSamples: number, slots: number, fft: RealFft, region: Region = heapRegion) {
     const B = blockSamples;
     const K = B + 1;
     this.B = B;
     this.K = K;
     this.size = slots;
     this.fft = fft;
-    this.re = new Float32Array(slots * K);
-    this.im = new Float32Array(slots * K);
+    this.re = region.f32(slots * K);
+    this.im = region.f32(slots * K);
     this.energy = new Float64Array(slots);
     this.power = new Float64Array(K);
     this.frame = new Float64Array(2 * B);

@@ -4,6 +4,7 @@
  * each partition reads the slot of its own delay, so realigning the bulk delay costs nothing.
  */
 import type { RealFft } from './fft.ts';
+import { heapRegion, type KernelExports, type Region } from './wasm/arena.ts';
 
 /** Far-end spectra history shared by filters: `slots × bins` split re/im planes. */
 export interface SpectrumHistory {
@@ -29,11 +30,12 @@ export class PartitionedFilter {
   private readonly partRe: Float64Array[];
   private readonly partIm: Float64Array[];
 
-  constructor(partitions: number, bins: number) {
+  /** `region` supplies the weight arrays (the SIMD kernels need them in their arena). */
+  constructor(partitions: number, bins: number, region: Region = heapRegion) {
     this.partitions = partitions;
     this.bins = bins;
-    this.re = new Float64Array(partitions * bins);
-    this.im = new Float64Array(partitions * bins);
+    this.re = region.f64(partitions * bins);
+    this.im = region.f64(partitions * bins);
     this.partRe = [];
     this.partIm = [];
     for (let k = 0; k < partitions; k++) {
@@ -77,32 +79,12 @@ export class PartitionedFilter {
   }
 
   /**
-   * Echo estimate spectra Y(f) = Σ_k W_k(f)·X_{slot[k]}(f) of two filters of the same shape, in one
-   * pass. Partitions whose `active` flag is 0 hold a silent far-end block; partitions a filter does
-   * not flag in its `live` array have negligible weights: both are skipped. `scratch` holds 4 × P
-   * integers (the offsets of the partitions to visit).
-   *
-   * Loop order is intentional: bins outside, partitions inside, so that the four sums of a bin stay
-   * in registers (30 % faster than accumulating partition by partition into the output arrays).
+   * The partitions {@link filterPair} visits, as element offsets into `scratch` (4 × P integers):
+   * [0, P) far-spectrum and [P, 2P) weight offsets of the partitions both filters use; [2P, 3P) and
+   * [3P, 4P) those only one uses (the first filter's from the front, the second's from the back).
+   * Returns the three counts packed 10 bits each (both | a << 10 | b << 20; P < 1024).
    */
-  static filterPair(
-    a: PartitionedFilter,
-    b: PartitionedFilter,
-    history: SpectrumHistory,
-    slots: Int32Array,
-    active: Uint8Array,
-    aLive: Uint8Array,
-    bLive: Uint8Array,
-    scratch: Int32Array,
-    aRe: Float64Array,
-    aIm: Float64Array,
-    bRe: Float64Array,
-    bIm: Float64Array,
-  ): void {
-    const K = a.bins;
-    const P = a.partitions;
-    // scratch: [0, P) far-spectrum and [P, 2P) weight offsets of the partitions both filters use;
-    // [2P, 3P) and [3P, 4P) those only one uses (a's from the front, b's from the back).
+  static partitionLists(K: number, P: number, slots: Int32Array, active: Uint8Array, aLive: Uint8Array, bLive: Uint8Array, scratch: Int32Array): number {
     let nBoth = 0;
     let nA = 0;
     let nB = 0;
@@ -124,6 +106,39 @@ export class PartitionedFilter {
         scratch[4 * P - nB] = k * K;
       }
     }
+    return nBoth | (nA << 10) | (nB << 20);
+  }
+
+  /**
+   * Echo estimate spectra Y(f) = Σ_k W_k(f)·X_{slot[k]}(f) of two filters of the same shape, in one
+   * pass. Partitions whose `active` flag is 0 hold a silent far-end block; partitions a filter does
+   * not flag in its `live` array have negligible weights: both are skipped. `scratch` holds 4 × P
+   * integers (the offsets of the partitions to visit, see {@link partitionLists}). This is the
+   * scalar kernel; wasm/kernels.as.ts has the SIMD one, bit-identical.
+   *
+   * Loop order is intentional: bins outside, partitions inside, so that the four sums of a bin stay
+   * in registers (30 % faster than accumulating partition by partition into the output arrays).
+   */
+  static filterPair(
+    a: PartitionedFilter,
+    b: PartitionedFilter,
+    history: SpectrumHistory,
+    slots: Int32Array,
+    active: Uint8Array,
+    aLive: Uint8Array,
+    bLive: Uint8Array,
+    scratch: Int32Array,
+    aRe: Float64Array,
+    aIm: Float64Array,
+    bRe: Float64Array,
+    bIm: Float64Array,
+  ): void {
+    const K = a.bins;
+    const P = a.partitions;
+    const counts = PartitionedFilter.partitionLists(K, P, slots, active, aLive, bLive, scratch);
+    const nBoth = counts & 0x3ff;
+    const nA = (counts >> 10) & 0x3ff;
+    const nB = counts >> 20;
     const hr = history.re;
     const hi = history.im;
     const awr = a.re;
@@ -173,6 +188,48 @@ export class PartitionedFilter {
   }
 
   /**
+   * {@link filterPair} through the SIMD kernel: same arguments and results; every array must be a
+   * view of the kernels' arena (their byte offsets are the kernel's pointers).
+   */
+  static filterPairSimd(
+    kernels: KernelExports,
+    a: PartitionedFilter,
+    b: PartitionedFilter,
+    history: SpectrumHistory,
+    slots: Int32Array,
+    active: Uint8Array,
+    aLive: Uint8Array,
+    bLive: Uint8Array,
+    scratch: Int32Array,
+    aRe: Float64Array,
+    aIm: Float64Array,
+    bRe: Float64Array,
+    bIm: Float64Array,
+  ): void {
+    const K = a.bins;
+    const P = a.partitions;
+    const counts = PartitionedFilter.partitionLists(K, P, slots, active, aLive, bLive, scratch);
+    kernels.filterPair(
+      history.re.byteOffset,
+      history.im.byteOffset,
+      a.re.byteOffset,
+      a.im.byteOffset,
+      b.re.byteOffset,
+      b.im.byteOffset,
+      scratch.byteOffset,
+      P,
+      counts & 0x3ff,
+      (counts >> 10) & 0x3ff,
+      counts >> 20,
+      K,
+      aRe.byteOffset,
+      aIm.byteOffset,
+      bRe.byteOffset,
+      bIm.byteOffset,
+    );
+  }
+
+  /**
    * Unconstrained gradient step: W_k(f) += prop[k]·conj(X_{slot[k]}(f))·G(f), with G = mu·E the
    * step-weighted error spectrum (computed once per block, shared by every partition), skipping
    * partitions whose `active` flag is 0 (silent far end: zero gradient).
@@ -198,6 +255,22 @@ export class PartitionedFilter {
         wr[wb + f] = wr[wb + f]! + p * (xr * gr + xi * gi);
         wi[wb + f] = wi[wb + f]! + p * (xr * gi - xi * gr);
       }
+    }
+  }
+
+  /** {@link adapt} through the SIMD kernel (arrays in the kernels' arena). */
+  adaptSimd(kernels: KernelExports, history: SpectrumHistory, slots: Int32Array, active: Uint8Array, gRe: Float64Array, gIm: Float64Array, prop: Float64Array): void {
+    const K = this.bins;
+    const wr = this.re.byteOffset;
+    const wi = this.im.byteOffset;
+    const hr = history.re.byteOffset;
+    const hi = history.im.byteOffset;
+    for (let k = 0; k < this.partitions; k++) {
+      const p = prop[k]!;
+      if (p === 0 || active[k] === 0) continue;
+      const xb = 4 * slots[k]! * K;
+      const wb = 8 * k * K;
+      kernels.adapt(wr + wb, wi + wb, hr + xb, hi + xb, gRe.byteOffset, gIm.byteOffset, K, p);
     }
   }
 

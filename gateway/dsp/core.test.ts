@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFixture, type SpeechFixture } from '../test/speech-fixture.ts';
 import { SileroModel } from '../vad/index.ts';
+import { KernelArena } from '../../dsp/aec/wasm/arena.ts';
 import { DspChannel } from './channel.ts';
 import { DspCore } from './core.ts';
 import { DspHost } from './host.ts';
@@ -43,6 +44,17 @@ function open(core: DspCore, slotId: number, rate = 16000): DspChannel {
 }
 
 describe('DspCore', () => {
+  it('gives the echo-canceller memory of each closed call back to the kernel arena of its thread', () => {
+    const arena = KernelArena.forThisThread()!;
+    const before = arena.liveRegions;
+    const core = new DspCore(model, () => 0);
+    for (let id = 1; id <= 5; id++) open(core, id);
+    expect(arena.liveRegions).toBe(before + 5);
+    for (let id = 1; id <= 5; id++) core.close(id);
+    core.close(3); // twice: no double free
+    expect(arena.liveRegions).toBe(before);
+  });
+
   it('a batch of calls gives each call the probabilities it gets alone (state gathered and scattered per call)', async () => {
     const other = fixture.pcm.slice(16000); // the same speech, shifted by one second
     const soloCore = new DspCore(model, () => 0);

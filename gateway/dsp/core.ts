@@ -141,6 +141,7 @@ export class DspCore {
   }
 
   close(slotId: number): void {
+    this.#slots.get(slotId)?.echo.dispose();
     this.#slots.delete(slotId);
   }
 

@@ -17,6 +17,8 @@ export interface EchoStage {
   readonly delayMs: number;
   /** False when `process` ignores the far end and copies `near` (the pipeline then skips both). */
   readonly needsReference: boolean;
+  /** Frees what the stage holds outside the JavaScript heap (the canceller's kernel memory). Idempotent. */
+  dispose(): void;
 }
 
 /** The pass-through stage (echo cancellation off): audio unchanged, the gate always open. */
@@ -29,6 +31,8 @@ export class PassThroughEcho implements EchoStage {
   process(near: Int16Array, _far: Int16Array, out: Int16Array): void {
     if (out !== near) out.set(near);
   }
+
+  dispose(): void {}
 }
 
 /**
@@ -71,6 +75,10 @@ export class AecEchoStage implements EchoStage {
 
   get delayMs(): number {
     return this.#aec.delayMs;
+  }
+
+  dispose(): void {
+    this.#aec.dispose();
   }
 }
 
