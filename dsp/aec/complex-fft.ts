@@ -9,7 +9,7 @@
  */
 
 /** One radix stage of the Stockham recursion: length `n = radix * m` at stride `stride`. */
-interface Stage {
+export interface Stage {
   readonly radix: number;
   readonly m: number;
   readonly stride: number;
@@ -43,6 +43,8 @@ const C1_5 = Math.cos((2 * Math.PI) / 5);
 const C2_5 = Math.cos((4 * Math.PI) / 5);
 const S1_5 = Math.sin((2 * Math.PI) / 5);
 const S2_5 = Math.sin((4 * Math.PI) / 5);
+/** The butterfly constants, as computed here (the SIMD kernels take them rather than recompute them). */
+export const FFT_CONSTANTS = { sin60: SIN_60, radix5: [C1_5, C2_5, S1_5, S2_5] } as const;
 
 /**
  * Forward complex DFT of any size whose prime factors are small, on split re/im arrays.
@@ -55,7 +57,8 @@ const S2_5 = Math.sin((4 * Math.PI) / 5);
 export class ComplexFft {
   /** Transform length. */
   readonly size: number;
-  private readonly stages: Stage[];
+  /** The radix stages, first to last (read by the SIMD variant, wasm/simd-fft.ts). */
+  readonly stages: readonly Stage[];
   private readonly bufRe: Float64Array[];
   private readonly bufIm: Float64Array[];
   // Generic odd-radix stage: DFT matrix of that radix and its input scratch.
@@ -84,7 +87,7 @@ export class ComplexFft {
         this.genSin[j * maxGeneric + k] = Math.sin(angle);
       }
     }
-    this.stages = [];
+    const stages: Stage[] = [];
     let n = size;
     let stride = 1;
     for (const radix of factors) {
@@ -98,10 +101,11 @@ export class ComplexFft {
           twIm[p * (radix - 1) + j - 1] = Math.sin(angle);
         }
       }
-      this.stages.push({ radix, m, stride, twRe, twIm });
+      stages.push({ radix, m, stride, twRe, twIm });
       n = m;
       stride *= radix;
     }
+    this.stages = stages;
     this.bufRe = [new Float64Array(size), new Float64Array(size)];
     this.bufIm = [new Float64Array(size), new Float64Array(size)];
   }

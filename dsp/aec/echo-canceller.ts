@@ -13,6 +13,7 @@ import { EchoTracker } from './echo-tracker.ts';
 import { RealFft } from './fft.ts';
 import { ResidualEchoSuppressor, type SuppressorMode } from './suppressor.ts';
 import { KernelArena, type ArenaRegion } from './wasm/arena.ts';
+import { simdRealFft } from './wasm/simd-fft.ts';
 
 /** PCM accepted and produced by {@link EchoCanceller.process}: 16-bit integers, or floats in [−1, 1]. */
 export type Pcm = Int16Array | Float32Array;
@@ -123,9 +124,9 @@ export class EchoCanceller {
     this.filterSamples = this.P * B;
     this.maxLag = Math.ceil(maxDelayMs / (BLOCK_SECONDS * 1000)) + 1;
     this.suppression = options.suppression ?? true;
-    const fft = new RealFft(2 * B);
     const slots = this.maxLag + this.P + 2;
     const arena = options.kernels === 'scalar' ? null : KernelArena.forThisThread();
+    const fft = arena === null ? new RealFft(2 * B) : simdRealFft(arena, 2 * B);
     this.region = arena === null ? null : arena.region(EchoPathFilter.regionBytes(B, this.P, slots));
     if (this.region !== null && arena !== null) {
       this.epf = new EchoPathFilter(B, this.P, slots, fs, fft, arena.kernels, this.region);

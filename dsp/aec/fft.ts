@@ -23,13 +23,15 @@ export class RealFft {
   /** Number of spectrum bins, N/2 + 1. */
   readonly bins: number;
   private readonly half: number;
-  private readonly cfft: ComplexFft;
+  /** The complex transform of N/2 points (read by the SIMD variant, wasm/simd-fft.ts). */
+  readonly cfft: ComplexFft;
   private readonly zRe: Float64Array;
   private readonly zIm: Float64Array;
   private readonly ZRe: Float64Array;
   private readonly ZIm: Float64Array;
-  private readonly wRe: Float64Array;
-  private readonly wIm: Float64Array;
+  /** e^(−2πik/N) for k ≤ N/2 (read by the SIMD variant). */
+  readonly wRe: Float64Array;
+  readonly wIm: Float64Array;
 
   constructor(size: number) {
     if (!Number.isInteger(size) || size < 2 || size % 2 !== 0) throw new RangeError(`real FFT size must be even, got ${size}`);

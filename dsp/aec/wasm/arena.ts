@@ -13,6 +13,14 @@ export interface KernelExports {
     aRe: number, aIm: number, bRe: number, bIm: number,
   ): void;
   adapt(wr: number, wi: number, hr: number, hi: number, gr: number, gi: number, K: number, p: number): void;
+  radix2(xr: number, xi: number, yr: number, yi: number, m: number, s: number, tr: number, ti: number): void;
+  radix4(xr: number, xi: number, yr: number, yi: number, m: number, s: number, tr: number, ti: number): void;
+  radix3(xr: number, xi: number, yr: number, yi: number, m: number, s: number, tr: number, ti: number, sin60: number): void;
+  radix5(xr: number, xi: number, yr: number, yi: number, m: number, s: number, tr: number, ti: number, constants: number): void;
+  realForwardIn(input: number, zr: number, zi: number, M: number): void;
+  realForwardOut(Zr: number, Zi: number, outRe: number, outIm: number, wr: number, wi: number, M: number): void;
+  realInverseIn(inRe: number, inIm: number, zr: number, zi: number, wr: number, wi: number, M: number): void;
+  realInverseOut(Zr: number, Zi: number, output: number, M: number, scale: number): void;
 }
 
 /** The part of the WebAssembly API used here (the project's `lib` settings do not declare it). */
