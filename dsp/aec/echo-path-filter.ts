@@ -58,6 +58,7 @@ export class EchoPathFilter {
   private readonly spanPow: Float64Array;
   private readonly pxx: Float64Array;
   private readonly frame: Float64Array;
+  private readonly frame2: Float64Array;
   private readonly near: Float64Array;
   private readonly fRe: Float64Array;
   private readonly fIm: Float64Array;
@@ -139,6 +140,7 @@ export class EchoPathFilter {
     this.errPow = vec(K);
     this.echoPow = vec(K);
     this.frame = vec(2 * B);
+    this.frame2 = vec(2 * B);
     this.near = vec(B);
     this.yf = vec(B);
     this.ef = vec(B);
@@ -234,8 +236,7 @@ export class EchoPathFilter {
     // solution the background can never beat, and the two-path scheme would stay stuck there
     // (an echo at a partition boundary stalled at 25–30 dB ERLE instead of 54).
     for (let j = 0; j < this.constraintsPerBlock; j++) {
-      this.bg.constrain(this.constrainCursor, this.fft, this.frame);
-      this.fg.constrain(this.constrainCursor, this.fft, this.frame);
+      this.bg.constrainWith(this.fg, this.constrainCursor, this.fft, this.frame, this.frame2);
       this.constrainCursor = this.constrainCursor + 1 === this.partitions ? 0 : this.constrainCursor + 1;
     }
     this.blocks++;
@@ -258,8 +259,7 @@ export class EchoPathFilter {
       this.fgPow[f] = this.fRe[f]! * this.fRe[f]! + this.fIm[f]! * this.fIm[f]!;
       this.echoPow[f] = this.bRe[f]! * this.bRe[f]! + this.bIm[f]! * this.bIm[f]!;
     }
-    this.toTime(this.fRe, this.fIm, this.yf, this.ef);
-    this.toTime(this.bRe, this.bIm, this.yb, this.eb);
+    this.toTime();
     this.choosePath();
     this.backgroundSpectra();
     this.updateSpanPower();
@@ -290,13 +290,17 @@ export class EchoPathFilter {
     return (this.offsetBlocks + k) * this.B + best;
   }
 
-  private toTime(re: Float64Array, im: Float64Array, y: Float64Array, e: Float64Array): void {
+  /** Both filters' echo estimates back to time (one paired transform) and their errors. */
+  private toTime(): void {
     const B = this.B;
-    this.fft.inverse(re, im, this.frame);
+    this.fft.inverse2(this.fRe, this.fIm, this.frame, this.bRe, this.bIm, this.frame2);
     for (let i = 0; i < B; i++) {
       const v = this.frame[B + i]!;
-      y[i] = v;
-      e[i] = this.near[i]! - v;
+      this.yf[i] = v;
+      this.ef[i] = this.near[i]! - v;
+      const w = this.frame2[B + i]!;
+      this.yb[i] = w;
+      this.eb[i] = this.near[i]! - w;
     }
   }
 

@@ -94,6 +94,18 @@ export class RealFft {
     }
   }
 
+  /** Two forward transforms (`a` → aRe/aIm, `b` → bRe/bIm); the SIMD variant runs them as one. */
+  forward2(a: Float64Array, aRe: Float64Array, aIm: Float64Array, b: Float64Array, bRe: Float64Array, bIm: Float64Array): void {
+    this.forward(a, aRe, aIm);
+    this.forward(b, bRe, bIm);
+  }
+
+  /** Two inverse transforms; the SIMD variant runs them as one. */
+  inverse2(aRe: Float64Array, aIm: Float64Array, a: Float64Array, bRe: Float64Array, bIm: Float64Array, b: Float64Array): void {
+    this.inverse(aRe, aIm, a);
+    this.inverse(bRe, bIm, b);
+  }
+
   /** Real signal (length N) from its N/2 + 1 bins; the imaginary parts of DC and Nyquist are ignored. */
   inverse(inRe: Float64Array, inIm: Float64Array, output: Float64Array): void {
     const M = this.half;

@@ -94,9 +94,20 @@ export class WolaChannel {
 
   /** Spectrum of the last 2B samples under the analysis window. */
   analyze(re: Float64Array, im: Float64Array): void {
+    this.window();
+    this.fft.forward(this.frame, re, im);
+  }
+
+  /** {@link analyze} of this channel and `other` (same windows and transform) as one paired transform. */
+  analyzeWith(other: WolaChannel, re: Float64Array, im: Float64Array, otherRe: Float64Array, otherIm: Float64Array): void {
+    this.window();
+    other.window();
+    this.fft.forward2(this.frame, re, im, other.frame, otherRe, otherIm);
+  }
+
+  private window(): void {
     const a = this.w.analysis;
     for (let j = 0; j < this.frame.length; j++) this.frame[j] = this.hist[j]! * a[j]!;
-    this.fft.forward(this.frame, re, im);
   }
 
   /** Inverse of a (modified) analysis spectrum, windowed and overlap-added: B samples into `out`. */

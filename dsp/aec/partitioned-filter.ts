@@ -286,6 +286,21 @@ export class PartitionedFilter {
     fft.forward(time, re, im);
   }
 
+  /**
+   * {@link constrain} of partition k of this filter and of `other` (same shape) as paired
+   * transforms; `time` and `otherTime` are 2B scratch each.
+   */
+  constrainWith(other: PartitionedFilter, k: number, fft: RealFft, time: Float64Array, otherTime: Float64Array): void {
+    const re = this.partRe[k]!;
+    const im = this.partIm[k]!;
+    const ore = other.partRe[k]!;
+    const oim = other.partIm[k]!;
+    fft.inverse2(re, im, time, ore, oim, otherTime);
+    time.fill(0, fft.size / 2, fft.size);
+    otherTime.fill(0, fft.size / 2, fft.size);
+    fft.forward2(time, re, im, otherTime, ore, oim);
+  }
+
   /** Time-domain taps of partition k (2B, only the first B meaningful) into `time`. */
   impulse(k: number, fft: RealFft, time: Float64Array): void {
     fft.inverse(this.partRe[k]!, this.partIm[k]!, time);

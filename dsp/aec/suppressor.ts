@@ -190,8 +190,7 @@ export class ResidualEchoSuppressor {
     const K = this.K;
     this.eCh.push(e);
     this.yCh.push(y);
-    this.eCh.analyze(this.eRe, this.eIm);
-    this.yCh.analyze(this.yRe, this.yIm);
+    this.eCh.analyzeWith(this.yCh, this.eRe, this.eIm, this.yRe, this.yIm);
     let es = 0;
     let ss = 0;
     let sb = 0;

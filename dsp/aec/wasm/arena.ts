@@ -17,10 +17,10 @@ export interface KernelExports {
   radix4(xr: number, xi: number, yr: number, yi: number, m: number, s: number, tr: number, ti: number): void;
   radix3(xr: number, xi: number, yr: number, yi: number, m: number, s: number, tr: number, ti: number, sin60: number): void;
   radix5(xr: number, xi: number, yr: number, yi: number, m: number, s: number, tr: number, ti: number, constants: number): void;
-  realForwardIn(input: number, zr: number, zi: number, M: number): void;
-  realForwardOut(Zr: number, Zi: number, outRe: number, outIm: number, wr: number, wi: number, M: number): void;
-  realInverseIn(inRe: number, inIm: number, zr: number, zi: number, wr: number, wi: number, M: number): void;
-  realInverseOut(Zr: number, Zi: number, output: number, M: number, scale: number): void;
+  realForwardIn(a: number, b: number, zr: number, zi: number, M: number): void;
+  realForwardOut(Zr: number, Zi: number, aRe: number, aIm: number, bRe: number, bIm: number, wr: number, wi: number, M: number): void;
+  realInverseIn(aRe: number, aIm: number, bRe: number, bIm: number, zr: number, zi: number, wr: number, wi: number, M: number): void;
+  realInverseOut(Zr: number, Zi: number, a: number, b: number, M: number, scale: number): void;
 }
 
 /** The part of the WebAssembly API used here (the project's `lib` settings do not declare it). */

@@ -154,283 +154,331 @@ export function adapt(wr: usize, wi: usize, hr: usize, hi: usize, gr: usize, gi:
 }
 
 // ---- FFT (ComplexFft / RealFft of complex-fft.ts and fft.ts, operation for operation) ----
-// Arrays are f64 planes; `tr`/`ti` the stage's twiddles as ComplexFft lays them out; constants
-// computed by JavaScript (Math.cos/sin) are passed in, so that no transcendental is evaluated here.
+// Two transforms at once, one per f64x2 lane: complex planes are interleaved [a0, b0, a1, b1, …]
+// (16 bytes per element). Each lane does exactly the scalar transform's operations, so both
+// results are bit-identical to it; a single transform runs with its input in both lanes.
+// `tr`/`ti` are the stage's twiddles as ComplexFft lays them out (f64, splatted here); constants
+// computed by JavaScript (Math.cos/sin) are passed in: nothing transcendental is evaluated here.
 
-@inline function ld(p: usize, i: i32): f64 {
-  return load<f64>(p + (<usize>i << 3));
+@inline function lv(p: usize, i: i32): v128 {
+  return v128.load(p + (<usize>i << 4));
 }
-@inline function st(p: usize, i: i32, v: f64): void {
-  store<f64>(p + (<usize>i << 3), v);
+@inline function sv(p: usize, i: i32, v: v128): void {
+  v128.store(p + (<usize>i << 4), v);
+}
+@inline function tw(p: usize, i: i32): v128 {
+  return v128.load64_splat(p + (<usize>i << 3));
+}
+@inline function add(a: v128, b: v128): v128 {
+  return f64x2.add(a, b);
+}
+@inline function sub(a: v128, b: v128): v128 {
+  return f64x2.sub(a, b);
+}
+@inline function mul(a: v128, b: v128): v128 {
+  return f64x2.mul(a, b);
+}
+/** Real part of (br + i·bi)(wr + i·wi): br·wr − bi·wi. */
+@inline function cre(br: v128, bi: v128, wr: v128, wi: v128): v128 {
+  return sub(mul(br, wr), mul(bi, wi));
+}
+/** Imaginary part: br·wi + bi·wr. */
+@inline function cim(br: v128, bi: v128, wr: v128, wi: v128): v128 {
+  return add(mul(br, wi), mul(bi, wr));
 }
 
-/** One radix-2 Stockham stage (length 2m at stride s). */
+/** One radix-2 Stockham stage (length 2m at stride s), two lanes. */
 export function radix2(xr: usize, xi: usize, yr: usize, yi: usize, m: i32, s: i32, tr: usize, ti: usize): void {
   const sm = s * m;
   for (let q = 0; q < s; q++) {
-    const ar = ld(xr, q);
-    const ai = ld(xi, q);
-    const br = ld(xr, q + sm);
-    const bi = ld(xi, q + sm);
-    st(yr, q, ar + br);
-    st(yi, q, ai + bi);
-    st(yr, q + s, ar - br);
-    st(yi, q + s, ai - bi);
+    const ar = lv(xr, q);
+    const ai = lv(xi, q);
+    const br = lv(xr, q + sm);
+    const bi = lv(xi, q + sm);
+    sv(yr, q, add(ar, br));
+    sv(yi, q, add(ai, bi));
+    sv(yr, q + s, sub(ar, br));
+    sv(yi, q + s, sub(ai, bi));
   }
   for (let p = 1; p < m; p++) {
-    const wr = ld(tr, p);
-    const wi = ld(ti, p);
+    const wr = tw(tr, p);
+    const wi = tw(ti, p);
     for (let q = 0; q < s; q++) {
       const i0 = q + s * p;
       const i1 = i0 + s * m;
-      const ar = ld(xr, i0);
-      const ai = ld(xi, i0);
-      const br = ld(xr, i1);
-      const bi = ld(xi, i1);
+      const ar = lv(xr, i0);
+      const ai = lv(xi, i0);
+      const br = lv(xr, i1);
+      const bi = lv(xi, i1);
       const o = q + s * 2 * p;
-      st(yr, o, ar + br);
-      st(yi, o, ai + bi);
-      const dr = ar - br;
-      const di = ai - bi;
-      st(yr, o + s, dr * wr - di * wi);
-      st(yi, o + s, dr * wi + di * wr);
+      sv(yr, o, add(ar, br));
+      sv(yi, o, add(ai, bi));
+      const dr = sub(ar, br);
+      const di = sub(ai, bi);
+      sv(yr, o + s, cre(dr, di, wr, wi));
+      sv(yi, o + s, cim(dr, di, wr, wi));
     }
   }
 }
 
-/** One radix-4 Stockham stage (length 4m at stride s). */
+/** One radix-4 Stockham stage (length 4m at stride s), two lanes. */
 export function radix4(xr: usize, xi: usize, yr: usize, yi: usize, m: i32, s: i32, tr: usize, ti: usize): void {
   const sm = s * m;
   for (let p = 0; p < m; p++) {
     const t = p * 3;
-    const w1r = ld(tr, t);
-    const w1i = ld(ti, t);
-    const w2r = ld(tr, t + 1);
-    const w2i = ld(ti, t + 1);
-    const w3r = ld(tr, t + 2);
-    const w3i = ld(ti, t + 2);
+    const w1r = tw(tr, t);
+    const w1i = tw(ti, t);
+    const w2r = tw(tr, t + 1);
+    const w2i = tw(ti, t + 1);
+    const w3r = tw(tr, t + 2);
+    const w3i = tw(ti, t + 2);
     for (let q = 0; q < s; q++) {
       const i0 = q + s * p;
-      const a0r = ld(xr, i0);
-      const a0i = ld(xi, i0);
-      const a1r = ld(xr, i0 + sm);
-      const a1i = ld(xi, i0 + sm);
-      const a2r = ld(xr, i0 + 2 * sm);
-      const a2i = ld(xi, i0 + 2 * sm);
-      const a3r = ld(xr, i0 + 3 * sm);
-      const a3i = ld(xi, i0 + 3 * sm);
-      const t0r = a0r + a2r;
-      const t0i = a0i + a2i;
-      const t1r = a0r - a2r;
-      const t1i = a0i - a2i;
-      const t2r = a1r + a3r;
-      const t2i = a1i + a3i;
-      const t3r = a1r - a3r;
-      const t3i = a1i - a3i;
+      const a0r = lv(xr, i0);
+      const a0i = lv(xi, i0);
+      const a1r = lv(xr, i0 + sm);
+      const a1i = lv(xi, i0 + sm);
+      const a2r = lv(xr, i0 + 2 * sm);
+      const a2i = lv(xi, i0 + 2 * sm);
+      const a3r = lv(xr, i0 + 3 * sm);
+      const a3i = lv(xi, i0 + 3 * sm);
+      const t0r = add(a0r, a2r);
+      const t0i = add(a0i, a2i);
+      const t1r = sub(a0r, a2r);
+      const t1i = sub(a0i, a2i);
+      const t2r = add(a1r, a3r);
+      const t2i = add(a1i, a3i);
+      const t3r = sub(a1r, a3r);
+      const t3i = sub(a1i, a3i);
       const o = q + s * 4 * p;
-      st(yr, o, t0r + t2r);
-      st(yi, o, t0i + t2i);
-      const b1r = t1r + t3i;
-      const b1i = t1i - t3r;
-      const b2r = t0r - t2r;
-      const b2i = t0i - t2i;
-      const b3r = t1r - t3i;
-      const b3i = t1i + t3r;
+      sv(yr, o, add(t0r, t2r));
+      sv(yi, o, add(t0i, t2i));
+      const b1r = add(t1r, t3i);
+      const b1i = sub(t1i, t3r);
+      const b2r = sub(t0r, t2r);
+      const b2i = sub(t0i, t2i);
+      const b3r = sub(t1r, t3i);
+      const b3i = add(t1i, t3r);
       if (p == 0) {
         // Twiddles are 1.
-        st(yr, o + s, b1r);
-        st(yi, o + s, b1i);
-        st(yr, o + 2 * s, b2r);
-        st(yi, o + 2 * s, b2i);
-        st(yr, o + 3 * s, b3r);
-        st(yi, o + 3 * s, b3i);
+        sv(yr, o + s, b1r);
+        sv(yi, o + s, b1i);
+        sv(yr, o + 2 * s, b2r);
+        sv(yi, o + 2 * s, b2i);
+        sv(yr, o + 3 * s, b3r);
+        sv(yi, o + 3 * s, b3i);
       } else {
-        st(yr, o + s, b1r * w1r - b1i * w1i);
-        st(yi, o + s, b1r * w1i + b1i * w1r);
-        st(yr, o + 2 * s, b2r * w2r - b2i * w2i);
-        st(yi, o + 2 * s, b2r * w2i + b2i * w2r);
-        st(yr, o + 3 * s, b3r * w3r - b3i * w3i);
-        st(yi, o + 3 * s, b3r * w3i + b3i * w3r);
+        sv(yr, o + s, cre(b1r, b1i, w1r, w1i));
+        sv(yi, o + s, cim(b1r, b1i, w1r, w1i));
+        sv(yr, o + 2 * s, cre(b2r, b2i, w2r, w2i));
+        sv(yi, o + 2 * s, cim(b2r, b2i, w2r, w2i));
+        sv(yr, o + 3 * s, cre(b3r, b3i, w3r, w3i));
+        sv(yi, o + 3 * s, cim(b3r, b3i, w3r, w3i));
       }
     }
   }
 }
 
-/** One radix-3 Stockham stage; `sin60` = √3/2. */
+/** One radix-3 Stockham stage, two lanes; `sin60` = √3/2. */
 export function radix3(xr: usize, xi: usize, yr: usize, yi: usize, m: i32, s: i32, tr: usize, ti: usize, sin60: f64): void {
   const sm = s * m;
+  const s60 = f64x2.splat(sin60);
+  const half = f64x2.splat(0.5);
   for (let p = 0; p < m; p++) {
-    const w1r = ld(tr, p * 2);
-    const w1i = ld(ti, p * 2);
-    const w2r = ld(tr, p * 2 + 1);
-    const w2i = ld(ti, p * 2 + 1);
+    const w1r = tw(tr, p * 2);
+    const w1i = tw(ti, p * 2);
+    const w2r = tw(tr, p * 2 + 1);
+    const w2i = tw(ti, p * 2 + 1);
     for (let q = 0; q < s; q++) {
       const i0 = q + s * p;
-      const a0r = ld(xr, i0);
-      const a0i = ld(xi, i0);
-      const a1r = ld(xr, i0 + sm);
-      const a1i = ld(xi, i0 + sm);
-      const a2r = ld(xr, i0 + 2 * sm);
-      const a2i = ld(xi, i0 + 2 * sm);
-      const t_r = a1r + a2r;
-      const t_i = a1i + a2i;
-      const ur = (a1r - a2r) * sin60;
-      const ui = (a1i - a2i) * sin60;
-      const mr = a0r - 0.5 * t_r;
-      const mi = a0i - 0.5 * t_i;
+      const a0r = lv(xr, i0);
+      const a0i = lv(xi, i0);
+      const a1r = lv(xr, i0 + sm);
+      const a1i = lv(xi, i0 + sm);
+      const a2r = lv(xr, i0 + 2 * sm);
+      const a2i = lv(xi, i0 + 2 * sm);
+      const t_r = add(a1r, a2r);
+      const t_i = add(a1i, a2i);
+      const ur = mul(sub(a1r, a2r), s60);
+      const ui = mul(sub(a1i, a2i), s60);
+      const mr = sub(a0r, mul(half, t_r));
+      const mi = sub(a0i, mul(half, t_i));
       const o = q + s * 3 * p;
-      st(yr, o, a0r + t_r);
-      st(yi, o, a0i + t_i);
-      const b1r = mr + ui;
-      const b1i = mi - ur;
-      const b2r = mr - ui;
-      const b2i = mi + ur;
-      st(yr, o + s, b1r * w1r - b1i * w1i);
-      st(yi, o + s, b1r * w1i + b1i * w1r);
-      st(yr, o + 2 * s, b2r * w2r - b2i * w2i);
-      st(yi, o + 2 * s, b2r * w2i + b2i * w2r);
+      sv(yr, o, add(a0r, t_r));
+      sv(yi, o, add(a0i, t_i));
+      const b1r = add(mr, ui);
+      const b1i = sub(mi, ur);
+      const b2r = sub(mr, ui);
+      const b2i = add(mi, ur);
+      sv(yr, o + s, cre(b1r, b1i, w1r, w1i));
+      sv(yi, o + s, cim(b1r, b1i, w1r, w1i));
+      sv(yr, o + 2 * s, cre(b2r, b2i, w2r, w2i));
+      sv(yi, o + 2 * s, cim(b2r, b2i, w2r, w2i));
     }
   }
 }
 
-/** One radix-5 Stockham stage; `c` points at [cos 2π/5, cos 4π/5, sin 2π/5, sin 4π/5]. */
+/** One radix-5 Stockham stage, two lanes; `c` points at [cos 2π/5, cos 4π/5, sin 2π/5, sin 4π/5]. */
 export function radix5(xr: usize, xi: usize, yr: usize, yi: usize, m: i32, s: i32, tr: usize, ti: usize, c: usize): void {
   const sm = s * m;
-  const C1 = ld(c, 0);
-  const C2 = ld(c, 1);
-  const S1 = ld(c, 2);
-  const S2 = ld(c, 3);
+  const C1 = tw(c, 0);
+  const C2 = tw(c, 1);
+  const S1 = tw(c, 2);
+  const S2 = tw(c, 3);
   for (let p = 0; p < m; p++) {
     const t = p * 4;
-    const w1r = ld(tr, t);
-    const w1i = ld(ti, t);
-    const w2r = ld(tr, t + 1);
-    const w2i = ld(ti, t + 1);
-    const w3r = ld(tr, t + 2);
-    const w3i = ld(ti, t + 2);
-    const w4r = ld(tr, t + 3);
-    const w4i = ld(ti, t + 3);
+    const w1r = tw(tr, t);
+    const w1i = tw(ti, t);
+    const w2r = tw(tr, t + 1);
+    const w2i = tw(ti, t + 1);
+    const w3r = tw(tr, t + 2);
+    const w3i = tw(ti, t + 2);
+    const w4r = tw(tr, t + 3);
+    const w4i = tw(ti, t + 3);
     for (let q = 0; q < s; q++) {
       const i0 = q + s * p;
-      const a0r = ld(xr, i0);
-      const a0i = ld(xi, i0);
-      const a1r = ld(xr, i0 + sm);
-      const a1i = ld(xi, i0 + sm);
-      const a2r = ld(xr, i0 + 2 * sm);
-      const a2i = ld(xi, i0 + 2 * sm);
-      const a3r = ld(xr, i0 + 3 * sm);
-      const a3i = ld(xi, i0 + 3 * sm);
-      const a4r = ld(xr, i0 + 4 * sm);
-      const a4i = ld(xi, i0 + 4 * sm);
-      const t1r = a1r + a4r;
-      const t1i = a1i + a4i;
-      const t2r = a2r + a3r;
-      const t2i = a2i + a3i;
-      const u1r = a1r - a4r;
-      const u1i = a1i - a4i;
-      const u2r = a2r - a3r;
-      const u2i = a2i - a3i;
-      const Ar = a0r + C1 * t1r + C2 * t2r;
-      const Ai = a0i + C1 * t1i + C2 * t2i;
-      const Br = a0r + C2 * t1r + C1 * t2r;
-      const Bi = a0i + C2 * t1i + C1 * t2i;
-      const vr = S1 * u1r + S2 * u2r;
-      const vi = S1 * u1i + S2 * u2i;
-      const wr = S2 * u1r - S1 * u2r;
-      const wi = S2 * u1i - S1 * u2i;
+      const a0r = lv(xr, i0);
+      const a0i = lv(xi, i0);
+      const a1r = lv(xr, i0 + sm);
+      const a1i = lv(xi, i0 + sm);
+      const a2r = lv(xr, i0 + 2 * sm);
+      const a2i = lv(xi, i0 + 2 * sm);
+      const a3r = lv(xr, i0 + 3 * sm);
+      const a3i = lv(xi, i0 + 3 * sm);
+      const a4r = lv(xr, i0 + 4 * sm);
+      const a4i = lv(xi, i0 + 4 * sm);
+      const t1r = add(a1r, a4r);
+      const t1i = add(a1i, a4i);
+      const t2r = add(a2r, a3r);
+      const t2i = add(a2i, a3i);
+      const u1r = sub(a1r, a4r);
+      const u1i = sub(a1i, a4i);
+      const u2r = sub(a2r, a3r);
+      const u2i = sub(a2i, a3i);
+      // Left to right as in JavaScript: (a0 + C1·t1) + C2·t2.
+      const Ar = add(add(a0r, mul(C1, t1r)), mul(C2, t2r));
+      const Ai = add(add(a0i, mul(C1, t1i)), mul(C2, t2i));
+      const Br = add(add(a0r, mul(C2, t1r)), mul(C1, t2r));
+      const Bi = add(add(a0i, mul(C2, t1i)), mul(C1, t2i));
+      const vr = add(mul(S1, u1r), mul(S2, u2r));
+      const vi = add(mul(S1, u1i), mul(S2, u2i));
+      const wr = sub(mul(S2, u1r), mul(S1, u2r));
+      const wi = sub(mul(S2, u1i), mul(S1, u2i));
       const o = q + s * 5 * p;
-      st(yr, o, a0r + t1r + t2r);
-      st(yi, o, a0i + t1i + t2i);
+      sv(yr, o, add(add(a0r, t1r), t2r));
+      sv(yi, o, add(add(a0i, t1i), t2i));
+      const b1r = add(Ar, vi);
+      const b1i = sub(Ai, vr);
+      const b2r = add(Br, wi);
+      const b2i = sub(Bi, wr);
+      const b3r = sub(Br, wi);
+      const b3i = add(Bi, wr);
+      const b4r = sub(Ar, vi);
+      const b4i = add(Ai, vr);
       if (p == 0) {
-        st(yr, o + s, Ar + vi);
-        st(yi, o + s, Ai - vr);
-        st(yr, o + 2 * s, Br + wi);
-        st(yi, o + 2 * s, Bi - wr);
-        st(yr, o + 3 * s, Br - wi);
-        st(yi, o + 3 * s, Bi + wr);
-        st(yr, o + 4 * s, Ar - vi);
-        st(yi, o + 4 * s, Ai + vr);
+        sv(yr, o + s, b1r);
+        sv(yi, o + s, b1i);
+        sv(yr, o + 2 * s, b2r);
+        sv(yi, o + 2 * s, b2i);
+        sv(yr, o + 3 * s, b3r);
+        sv(yi, o + 3 * s, b3i);
+        sv(yr, o + 4 * s, b4r);
+        sv(yi, o + 4 * s, b4i);
       } else {
-        twiddle(yr, yi, o + s, Ar + vi, Ai - vr, w1r, w1i);
-        twiddle(yr, yi, o + 2 * s, Br + wi, Bi - wr, w2r, w2i);
-        twiddle(yr, yi, o + 3 * s, Br - wi, Bi + wr, w3r, w3i);
-        twiddle(yr, yi, o + 4 * s, Ar - vi, Ai + vr, w4r, w4i);
+        sv(yr, o + s, cre(b1r, b1i, w1r, w1i));
+        sv(yi, o + s, cim(b1r, b1i, w1r, w1i));
+        sv(yr, o + 2 * s, cre(b2r, b2i, w2r, w2i));
+        sv(yi, o + 2 * s, cim(b2r, b2i, w2r, w2i));
+        sv(yr, o + 3 * s, cre(b3r, b3i, w3r, w3i));
+        sv(yi, o + 3 * s, cim(b3r, b3i, w3r, w3i));
+        sv(yr, o + 4 * s, cre(b4r, b4i, w4r, w4i));
+        sv(yi, o + 4 * s, cim(b4r, b4i, w4r, w4i));
       }
     }
   }
 }
 
-@inline function twiddle(yr: usize, yi: usize, at: i32, br: f64, bi: f64, wr: f64, wi: f64): void {
-  st(yr, at, br * wr - bi * wi);
-  st(yi, at, br * wi + bi * wr);
+@inline function pair(a: usize, b: usize, i: i32): v128 {
+  return f64x2.replace_lane(v128.load64_splat(a + (<usize>i << 3)), 1, load<f64>(b + (<usize>i << 3)));
+}
+@inline function split(a: usize, b: usize, i: i32, v: v128): void {
+  // Lane 1 first: when a = b (one transform in both lanes) lane 0 is what stays, and it is equal.
+  store<f64>(b + (<usize>i << 3), f64x2.extract_lane(v, 1));
+  store<f64>(a + (<usize>i << 3), f64x2.extract_lane(v, 0));
 }
 
-/** Real FFT, before the complex one: even samples to zRe, odd to zIm (M = N/2). */
-export function realForwardIn(input: usize, zr: usize, zi: usize, M: i32): void {
+/** Real FFT, before the complex one: even samples of `a` and `b` to zRe, odd to zIm (M = N/2). */
+export function realForwardIn(a: usize, b: usize, zr: usize, zi: usize, M: i32): void {
   for (let n = 0; n < M; n++) {
-    st(zr, n, ld(input, 2 * n));
-    st(zi, n, ld(input, 2 * n + 1));
+    sv(zr, n, pair(a, b, 2 * n));
+    sv(zi, n, pair(a, b, 2 * n + 1));
   }
 }
 
-/** Real FFT, after the complex one: the N/2 + 1 bins from Z (wr/wi: e^(−2πik/N)). */
-export function realForwardOut(Zr: usize, Zi: usize, outRe: usize, outIm: usize, wr: usize, wi: usize, M: i32): void {
-  const z0r = ld(Zr, 0);
-  const z0i = ld(Zi, 0);
-  st(outRe, 0, z0r + z0i);
-  st(outIm, 0, 0);
-  st(outRe, M, z0r - z0i);
-  st(outIm, M, 0);
+/** Real FFT, after the complex one: the N/2 + 1 bins of each lane (wr/wi: e^(−2πik/N)). */
+export function realForwardOut(Zr: usize, Zi: usize, aRe: usize, aIm: usize, bRe: usize, bIm: usize, wr: usize, wi: usize, M: i32): void {
+  const half = f64x2.splat(0.5);
+  const nhalf = f64x2.splat(-0.5);
+  const z0r = lv(Zr, 0);
+  const z0i = lv(Zi, 0);
+  const zero = f64x2.splat(0);
+  split(aRe, bRe, 0, add(z0r, z0i));
+  split(aIm, bIm, 0, zero);
+  split(aRe, bRe, M, sub(z0r, z0i));
+  split(aIm, bIm, M, zero);
   for (let k = 1, j = M - 1; k <= j; k++, j--) {
-    const ar = ld(Zr, k);
-    const ai = ld(Zi, k);
-    const br = ld(Zr, j);
-    const bi = -ld(Zi, j);
-    const er = 0.5 * (ar + br);
-    const ei = 0.5 * (ai + bi);
-    const or = 0.5 * (ai - bi);
-    const oi = -0.5 * (ar - br);
-    const w_r = ld(wr, k);
-    const w_i = ld(wi, k);
-    const pr = or * w_r - oi * w_i;
-    const pi = or * w_i + oi * w_r;
-    st(outRe, k, er + pr);
-    st(outIm, k, ei + pi);
-    st(outRe, j, er - pr);
-    st(outIm, j, pi - ei);
+    const ar = lv(Zr, k);
+    const ai = lv(Zi, k);
+    const br = lv(Zr, j);
+    const bi = f64x2.neg(lv(Zi, j));
+    const er = mul(half, add(ar, br));
+    const ei = mul(half, add(ai, bi));
+    const or = mul(half, sub(ai, bi));
+    const oi = mul(nhalf, sub(ar, br));
+    const w_r = tw(wr, k);
+    const w_i = tw(wi, k);
+    const pr = cre(or, oi, w_r, w_i);
+    const pi = cim(or, oi, w_r, w_i);
+    split(aRe, bRe, k, add(er, pr));
+    split(aIm, bIm, k, add(ei, pi));
+    split(aRe, bRe, j, sub(er, pr));
+    split(aIm, bIm, j, sub(pi, ei));
   }
 }
 
-/** Inverse real FFT, before the complex one. */
-export function realInverseIn(inRe: usize, inIm: usize, zr: usize, zi: usize, wr: usize, wi: usize, M: i32): void {
-  const d0 = ld(inRe, 0);
-  const dM = ld(inRe, M);
-  st(zr, 0, 0.5 * (d0 + dM));
-  st(zi, 0, -0.5 * (d0 - dM));
+/** Inverse real FFT, before the complex one: spectra a and b into the lanes of z. */
+export function realInverseIn(aRe: usize, aIm: usize, bRe: usize, bIm: usize, zr: usize, zi: usize, wr: usize, wi: usize, M: i32): void {
+  const half = f64x2.splat(0.5);
+  const nhalf = f64x2.splat(-0.5);
+  const d0 = pair(aRe, bRe, 0);
+  const dM = pair(aRe, bRe, M);
+  sv(zr, 0, mul(half, add(d0, dM)));
+  sv(zi, 0, mul(nhalf, sub(d0, dM)));
   for (let k = 1, j = M - 1; k <= j; k++, j--) {
-    const ar = ld(inRe, k);
-    const ai = ld(inIm, k);
-    const br = ld(inRe, j);
-    const bi = -ld(inIm, j);
-    const er = 0.5 * (ar + br);
-    const ei = 0.5 * (ai + bi);
-    const dr = 0.5 * (ar - br);
-    const di = 0.5 * (ai - bi);
-    const w_r = ld(wr, k);
-    const w_i = -ld(wi, k);
-    const or = dr * w_r - di * w_i;
-    const oi = dr * w_i + di * w_r;
-    st(zr, k, er - oi);
-    st(zi, k, -(ei + or));
-    st(zr, j, er + oi);
-    st(zi, j, ei - or);
+    const ar = pair(aRe, bRe, k);
+    const ai = pair(aIm, bIm, k);
+    const br = pair(aRe, bRe, j);
+    const bi = f64x2.neg(pair(aIm, bIm, j));
+    const er = mul(half, add(ar, br));
+    const ei = mul(half, add(ai, bi));
+    const dr = mul(half, sub(ar, br));
+    const di = mul(half, sub(ai, bi));
+    const w_r = tw(wr, k);
+    const w_i = f64x2.neg(tw(wi, k));
+    const or = cre(dr, di, w_r, w_i);
+    const oi = cim(dr, di, w_r, w_i);
+    sv(zr, k, sub(er, oi));
+    sv(zi, k, f64x2.neg(add(ei, or)));
+    sv(zr, j, add(er, oi));
+    sv(zi, j, sub(ei, or));
   }
 }
 
-/** Inverse real FFT, after the complex one: interleave and scale (1/M). */
-export function realInverseOut(Zr: usize, Zi: usize, output: usize, M: i32, scale: f64): void {
+/** Inverse real FFT, after the complex one: interleave and scale (1/M) each lane into `a` / `b`. */
+export function realInverseOut(Zr: usize, Zi: usize, a: usize, b: usize, M: i32, scale: f64): void {
+  const sc = f64x2.splat(scale);
   for (let n = 0; n < M; n++) {
-    st(output, 2 * n, ld(Zr, n) * scale);
-    st(output, 2 * n + 1, -ld(Zi, n) * scale);
+    split(a, b, 2 * n, mul(lv(Zr, n), sc));
+    split(a, b, 2 * n + 1, mul(f64x2.neg(lv(Zi, n)), sc));
   }
 }

@@ -1,7 +1,9 @@
 /**
  * {@link RealFft} on the WebAssembly kernels: the same plan (factors, twiddles, constants) as the
- * JavaScript transform, run stage by stage in the arena, bit-identical results. One instance per
- * size and thread serves every canceller there (its scratch is only used within a call).
+ * JavaScript transform, run stage by stage in the arena with two transforms in the two lanes of
+ * each SIMD register (`forward2` / `inverse2`; a single transform fills both lanes with its input).
+ * Results are bit-identical to the JavaScript transform. One instance per size and thread serves
+ * every canceller there (its scratch is only used within a call).
  */
 import { FFT_CONSTANTS, type Stage } from '../complex-fft.ts';
 import { RealFft } from '../fft.ts';
@@ -40,9 +42,12 @@ export function simdRealFft(arena: KernelArena, size: number): RealFft {
 /** See {@link simdRealFft}. */
 export class SimdRealFft extends RealFft {
   readonly #k: KernelExports;
-  readonly #input: Float64Array;
-  readonly #outRe: Float64Array;
-  readonly #outIm: Float64Array;
+  /** Time-domain scratch of lanes a and b (N each), spectrum scratch (N/2 + 1 each, re and im). */
+  readonly #ta: Float64Array;
+  readonly #tb: Float64Array;
+  readonly #fa: [Float64Array, Float64Array];
+  readonly #fb: [Float64Array, Float64Array];
+  /** Interleaved complex planes (M pairs each): input z, output Z, two ping-pong buffers. */
   readonly #z: number[];
   readonly #Z: number[];
   readonly #buf: number[];
@@ -55,22 +60,24 @@ export class SimdRealFft extends RealFft {
   constructor(size: number, arena: KernelArena) {
     super(size);
     const M = size / 2;
-    const B = this.bins;
+    const K = this.bins;
     const stages = this.cfft.stages;
     const twBytes = stages.map((st: Stage) => 8 * st.twRe.length);
-    const region = arena.region(regionBytes(8 * size, 8 * B, 8 * B, ...Array<number>(8).fill(8 * M), 8 * B, 8 * B, 8 * 4, ...twBytes, ...twBytes));
+    const planes = Array<number>(8).fill(16 * M);
+    const region = arena.region(regionBytes(8 * size, 8 * size, 8 * K, 8 * K, 8 * K, 8 * K, ...planes, 8 * K, 8 * K, 8 * 4, ...twBytes, ...twBytes));
     this.#k = arena.kernels;
     this.#M = M;
-    this.#input = region.f64(size);
-    this.#outRe = region.f64(B);
-    this.#outIm = region.f64(B);
-    const plane = () => region.f64(M).byteOffset;
+    this.#ta = region.f64(size);
+    this.#tb = region.f64(size);
+    this.#fa = [region.f64(K), region.f64(K)];
+    this.#fb = [region.f64(K), region.f64(K)];
+    const plane = () => region.f64(2 * M).byteOffset;
     this.#z = [plane(), plane()];
     this.#Z = [plane(), plane()];
     this.#buf = [plane(), plane(), plane(), plane()];
-    const wr = region.f64(B);
+    const wr = region.f64(K);
     wr.set(this.wRe);
-    const wi = region.f64(B);
+    const wi = region.f64(K);
     wi.set(this.wIm);
     this.#wr = wr.byteOffset;
     this.#wi = wi.byteOffset;
@@ -87,25 +94,59 @@ export class SimdRealFft extends RealFft {
   }
 
   override forward(input: Float64Array, outRe: Float64Array, outIm: Float64Array): void {
-    const k = this.#k;
-    const M = this.#M;
-    this.#input.set(input.length === this.size ? input : input.subarray(0, this.size));
-    k.realForwardIn(this.#input.byteOffset, this.#z[0]!, this.#z[1]!, M);
-    this.#complex();
-    k.realForwardOut(this.#Z[0]!, this.#Z[1]!, this.#outRe.byteOffset, this.#outIm.byteOffset, this.#wr, this.#wi, M);
-    outRe.set(this.#outRe);
-    outIm.set(this.#outIm);
+    const ta = this.#ta.byteOffset;
+    const [re, im] = this.#fa;
+    this.#ta.set(input.length === this.size ? input : input.subarray(0, this.size));
+    this.#forward(ta, ta, re.byteOffset, im.byteOffset, re.byteOffset, im.byteOffset);
+    outRe.set(re);
+    outIm.set(im);
+  }
+
+  override forward2(a: Float64Array, aRe: Float64Array, aIm: Float64Array, b: Float64Array, bRe: Float64Array, bIm: Float64Array): void {
+    const [ra, ia] = this.#fa;
+    const [rb, ib] = this.#fb;
+    this.#ta.set(a.length === this.size ? a : a.subarray(0, this.size));
+    this.#tb.set(b.length === this.size ? b : b.subarray(0, this.size));
+    this.#forward(this.#ta.byteOffset, this.#tb.byteOffset, ra.byteOffset, ia.byteOffset, rb.byteOffset, ib.byteOffset);
+    aRe.set(ra);
+    aIm.set(ia);
+    bRe.set(rb);
+    bIm.set(ib);
   }
 
   override inverse(inRe: Float64Array, inIm: Float64Array, output: Float64Array): void {
-    const k = this.#k;
-    const M = this.#M;
-    this.#outRe.set(inRe.length === this.bins ? inRe : inRe.subarray(0, this.bins));
-    this.#outIm.set(inIm.length === this.bins ? inIm : inIm.subarray(0, this.bins));
-    k.realInverseIn(this.#outRe.byteOffset, this.#outIm.byteOffset, this.#z[0]!, this.#z[1]!, this.#wr, this.#wi, M);
+    const [re, im] = this.#fa;
+    re.set(inRe.length === this.bins ? inRe : inRe.subarray(0, this.bins));
+    im.set(inIm.length === this.bins ? inIm : inIm.subarray(0, this.bins));
+    const ta = this.#ta.byteOffset;
+    this.#inverse(re.byteOffset, im.byteOffset, re.byteOffset, im.byteOffset, ta, ta);
+    output.set(this.#ta);
+  }
+
+  override inverse2(aRe: Float64Array, aIm: Float64Array, a: Float64Array, bRe: Float64Array, bIm: Float64Array, b: Float64Array): void {
+    const K = this.bins;
+    const [ra, ia] = this.#fa;
+    const [rb, ib] = this.#fb;
+    ra.set(aRe.length === K ? aRe : aRe.subarray(0, K));
+    ia.set(aIm.length === K ? aIm : aIm.subarray(0, K));
+    rb.set(bRe.length === K ? bRe : bRe.subarray(0, K));
+    ib.set(bIm.length === K ? bIm : bIm.subarray(0, K));
+    this.#inverse(ra.byteOffset, ia.byteOffset, rb.byteOffset, ib.byteOffset, this.#ta.byteOffset, this.#tb.byteOffset);
+    a.set(this.#ta);
+    b.set(this.#tb);
+  }
+
+  #forward(a: number, b: number, aRe: number, aIm: number, bRe: number, bIm: number): void {
+    this.#k.realForwardIn(a, b, this.#z[0]!, this.#z[1]!, this.#M);
     this.#complex();
-    k.realInverseOut(this.#Z[0]!, this.#Z[1]!, this.#input.byteOffset, M, 1 / M);
-    output.set(this.#input);
+    this.#k.realForwardOut(this.#Z[0]!, this.#Z[1]!, aRe, aIm, bRe, bIm, this.#wr, this.#wi, this.#M);
+  }
+
+  #inverse(aRe: number, aIm: number, bRe: number, bIm: number, a: number, b: number): void {
+    const M = this.#M;
+    this.#k.realInverseIn(aRe, aIm, bRe, bIm, this.#z[0]!, this.#z[1]!, this.#wr, this.#wi, M);
+    this.#complex();
+    this.#k.realInverseOut(this.#Z[0]!, this.#Z[1]!, a, b, M, 1 / M);
   }
 
   /** z → Z through the stages (Stockham ping-pong between two scratch pairs). */
