@@ -40,7 +40,9 @@ describe('OutboundPacer', () => {
   it('paces in real time with at most 100 ms queued at the carrier, and keeps the reference aligned', async () => {
     const s = setup();
     const ctl = new AbortController();
-    await s.pacer.write(tone(1000), { turnId: 't1', segmentId: 1 }, ctl.signal);
+    // 1 s of audio at once, more than the queue holds: the writer waits for room, nothing is lost.
+    let written = false;
+    const write = s.pacer.write(tone(1000, 1000), { turnId: 't1', segmentId: 1 }, ctl.signal).then(() => (written = true));
     expect(s.pacer.speaking).toBe(true);
     s.pacer.service(0);
     expect(s.sent.length).toBe(5); // 100 ms lead at once
@@ -51,6 +53,13 @@ describe('OutboundPacer', () => {
     expect(s.refs.slice(0, 6)).toEqual([0, 20, 40, 60, 80, 100]);
     expect(s.pacer.heardMs(1)).toBe(500);
     expect(s.log).toContain('first:t1@0');
+    await Promise.resolve();
+    expect(written).toBe(false); // 500 ms still to send: more than the 400 ms queue
+    s.run(200);
+    await write;
+    s.run(400);
+    expect(s.sent.reduce((a, f) => a + f.n, 0)).toBe(16000);
+    expect(s.sent.every((f) => f.first === 1000)).toBe(true);
   });
 
   it('endSegment resolves once the last sample has been played out', async () => {
@@ -93,8 +102,9 @@ describe('OutboundPacer', () => {
 
   it('resamples engine PCM to the carrier rate', async () => {
     const s = setup({ engineRateHz: 16000, carrierRateHz: 8000 });
-    await s.pacer.write(tone(400), { turnId: 't', segmentId: 1 }, new AbortController().signal);
+    const write = s.pacer.write(tone(400), { turnId: 't', segmentId: 1 }, new AbortController().signal);
     s.run(600);
+    await write;
     const samples = s.sent.reduce((a, f) => a + f.n, 0);
     expect(samples).toBeGreaterThanOrEqual(3100); // ~400 ms at 8 kHz, minus the filter's start-up
     expect(s.sent.every((f) => f.n <= 160)).toBe(true);

@@ -9,7 +9,7 @@
  * gateway's tick (10 ms) and on socket drain.
  *
  * Overflow rule ("writers wait, then are refused"): a write that does not fit in the queue
- * (4 s of audio) waits for playout to free room; beyond 8 waiting writes, `write` rejects with
+ * (400 ms of audio) waits for playout to free room; beyond 8 waiting writes, `write` rejects with
  * {@link OverflowError}. Nothing is ever dropped silently except on `clear()` or a turn's abort.
  */
 import { Resampler } from '../../dsp/resample/index.ts';
@@ -45,7 +45,12 @@ export interface PacerOptions {
   readonly callId: string;
   /** Most audio queued at the carrier (ms): 100 ms keeps a stop prompt and rides over tick jitter. */
   readonly leadMs?: number;
-  /** Queue bound (ms of audio): 2 s; a TTS stream produced faster than real time waits upstream (writers wait for room). */
+  /**
+   * Queue bound (ms of audio): 400 ms, four times the carrier lead. Waiting writes are fed the
+   * moment room frees (every service, 10 ms apart), so the queue only has to keep the lead topped
+   * up; a TTS stream produced faster than real time waits upstream (writers wait for room), and a
+   * longer queue would only hold memory for the whole call (2 s was 64 KB at 16 kHz).
+   */
   readonly queueMs?: number;
   /** Writes allowed to wait for room before `write` rejects. */
   readonly maxWaitingWrites?: number;
@@ -121,7 +126,7 @@ export class OutboundPacer implements OutboundAudio {
     this.#now = options.now;
     this.#sink = options.sink;
     this.#callId = options.callId;
-    this.#queue = new FrameQueue<Segment>(Math.ceil((options.queueMs ?? 2000) / 20), this.#frame);
+    this.#queue = new FrameQueue<Segment>(Math.ceil((options.queueMs ?? 400) / 20), this.#frame);
     this.#resampler = new Resampler(options.engineRateHz, options.carrierRateHz);
     // Resampling happens in blocks of at most 200 ms of output.
     this.#scratch = new Int16Array(this.#resampler.maxOutputLength(Math.ceil((options.engineRateHz * 200) / 1000)) + 8);
