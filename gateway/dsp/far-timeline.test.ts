@@ -26,7 +26,7 @@ describe('FarTimeline', () => {
     const out = new Int16Array(640);
     t.read(out, 0);
     expect(Array.from(out.subarray(318, 322))).toEqual([319, 320, 321, 322]);
-    t.write(ramp(160, 7), 32_000 + 0); // 2 s later: same ring slot as sample 0
+    t.write(ramp(160, 7), 16_000 + 0); // 1 s later: same ring slot as sample 0
     t.read(out, 0);
     expect(out[0]).toBe(0); // the old block is not mistaken for it
   });
@@ -37,5 +37,16 @@ describe('FarTimeline', () => {
     const out = new Int16Array(320);
     expect(t.read(out, 16_160)).toBe(false); // runs past what has been laid down so far
     expect(t.read(out, 40_000)).toBe(true); // long after: the agent simply stopped
+  });
+
+  it('keeps audio laid down 760 ms ahead of the frame being read (pacer lead + input ring + one frame)', () => {
+    const t = new FarTimeline();
+    const start = 50_000;
+    // Agent audio sent up to 100 ms ahead while the DSP thread works through 640 ms of caller frames.
+    for (let at = start; at < start + 16 * 780; at += 320) t.write(ramp(320, (at - start) / 16 + 1), at);
+    const out = new Int16Array(320);
+    expect(t.read(out, start)).toBe(true);
+    expect(out[0]).toBe(1);
+    expect(out[319]).toBe(320);
   });
 });

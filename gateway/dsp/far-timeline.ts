@@ -5,7 +5,13 @@
  */
 
 const BLOCK = 160; // 10 ms
-const BLOCKS = 200; // 2 s of history and look-ahead
+/**
+ * 1 s. A frame's far end is read at the frame's own start; the echo delay (up to 1 s) and tail are
+ * the canceller's own far history, not this. Here, far audio is laid down at most the pacer's
+ * 100 ms lead ahead of the clock, and read for caller frames trailing the clock by at most the
+ * input ring (640 ms) plus the frame itself (20 ms): 760 ms apart at most, 1 s leaves a margin.
+ */
+const BLOCKS = 100;
 
 /** Far-end audio indexed by call-clock sample. */
 export class FarTimeline {
