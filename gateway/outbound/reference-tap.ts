@@ -7,11 +7,14 @@ import { mulawDecode, mulawEncode } from '../../dsp/codecs/index.ts';
 /** Per-call tap from sent PCM to the reference. Allocation-free; the returned view is valid until the next call. */
 export class ReferenceTap {
   readonly #mulaw: boolean;
-  readonly #codes = new Uint8Array(960);
-  readonly #pcm = new Int16Array(960);
+  /** Scratch for μ-law carriers only (up to the 960 samples `of` accepts); PCM carriers need none. */
+  readonly #codes: Uint8Array;
+  readonly #pcm: Int16Array;
 
   constructor(mulaw: boolean) {
     this.#mulaw = mulaw;
+    this.#codes = new Uint8Array(mulaw ? 960 : 0);
+    this.#pcm = new Int16Array(mulaw ? 960 : 0);
   }
 
   /** The reference of one sent frame (≤ 960 samples). */
