@@ -21,6 +21,9 @@ export function createStandinStt(baseUrl: string): SttProvider {
 class StandinStream implements SttStream {
   #req: ClientRequest | undefined;
   readonly #batch = new Int16Array(BATCH_SAMPLES);
+  readonly #batchBytes = new Uint8Array(this.#batch.buffer);
+  /** The audio frame last written: reused once the socket has taken it (no Buffer per 60 ms). */
+  #audioFrame = Buffer.allocUnsafe(5 + BATCH_SAMPLES * 2);
   #fill = 0;
   #endsSent = 0;
   #finals = 0;
@@ -124,16 +127,23 @@ class StandinStream implements SttStream {
 
   #flushAudio(): void {
     if (this.#fill === 0) return;
-    const bytes = new Uint8Array(this.#batch.buffer, 0, this.#fill * 2);
+    const bytes = this.#fill === BATCH_SAMPLES ? this.#batchBytes : this.#batchBytes.subarray(0, this.#fill * 2);
     this.#fill = 0;
     if (!this.#send(KIND_AUDIO, bytes)) this.dropped++;
   }
 
-  /** Writes one frame (a fresh buffer: the socket keeps it until flushed). False if not sent. */
+  /**
+   * Writes one frame. The socket keeps a written buffer until it is flushed, so the audio frame
+   * buffer is reused only when nothing is buffered any more (else a fresh one replaces it).
+   */
   #send(kind: number, payload: Uint8Array): boolean {
     const req = this.#req;
     if (req === undefined || this.#closed || req.destroyed || req.writableLength > MAX_BUFFERED_BYTES) return false;
-    const frame = Buffer.allocUnsafe(5 + payload.length);
+    let frame: Buffer;
+    if (kind === KIND_AUDIO && payload.length + 5 <= this.#audioFrame.length) {
+      if (req.writableLength > 0) this.#audioFrame = Buffer.allocUnsafe(this.#audioFrame.length);
+      frame = payload.length + 5 === this.#audioFrame.length ? this.#audioFrame : this.#audioFrame.subarray(0, 5 + payload.length);
+    } else frame = Buffer.allocUnsafe(5 + payload.length);
     frame[0] = kind;
     frame.writeUInt32LE(payload.length, 1);
     frame.set(payload, 5);

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as sdk from 'microsoft-cognitiveservices-speech-sdk';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startLlmStandin, type LlmStandin } from '../../../bench/standins/llm-server.ts';
@@ -43,6 +45,43 @@ describe('stand-in STT client', () => {
     expect(stt.sessions[0]?.utterances[0]?.audioMs).toBe(1000);
     await stream.close();
     await vi.waitFor(() => expect(stt?.sessions[0]?.ended).toBe(true));
+  });
+
+  it('sends every audio batch intact, written back to back or after the socket has flushed', async () => {
+    // A bare server that keeps the raw request body: frames are [kind u8][length u32 LE][payload].
+    let body = Buffer.alloc(0);
+    let onData = () => undefined as void;
+    const server = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+      res.flushHeaders();
+      req.on('data', (chunk: Buffer) => {
+        body = Buffer.concat([body, chunk]);
+        onData();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const received = (bytes: number) => new Promise<void>((resolve) => (onData = () => void (body.length >= bytes && resolve())));
+    const frameBytes = 5 + 960 * 2; // three 20 ms frames per batch
+    try {
+      const stream = createStandinStt(`http://127.0.0.1:${(server.address() as AddressInfo).port}`).open({ lang: 'en-US', callId: 'c', onResult: () => undefined });
+      // Ten batches in one go (the socket still holds the earlier ones), then ten one at a time.
+      for (let i = 0; i < 30; i++) stream.write(frame(i));
+      await received(10 * frameBytes);
+      for (let i = 30; i < 60; i++) {
+        stream.write(frame(i));
+        if (i % 3 === 2) await received(((i + 1) / 3) * frameBytes);
+      }
+      for (let b = 0; b < 20; b++) {
+        const at = b * frameBytes;
+        expect([body[at], body.readUInt32LE(at + 1)]).toEqual([1, 1920]);
+        const samples = new Int16Array(body.buffer.slice(body.byteOffset + at + 5, body.byteOffset + at + frameBytes));
+        expect([samples[0], samples[319], samples[320], samples[959]]).toEqual([3 * b, 3 * b, 3 * b + 1, 3 * b + 2]);
+      }
+      await stream.close();
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('reports a dead service as an error and clears pending', async () => {
