@@ -250,11 +250,7 @@ export class EchoPathFilter {
   filter(near: Float64Array): void {
     const { B, K } = this;
     for (let i = 0; i < B; i++) this.near[i] = near[i]!;
-    if (this.kernels !== null) {
-      PartitionedFilter.filterPairSimd(this.kernels, this.fg, this.bg, this.history, this.slots, this.active, this.fgLive, this.bgLive, this.partScratch, this.fRe, this.fIm, this.bRe, this.bIm);
-    } else {
-      PartitionedFilter.filterPair(this.fg, this.bg, this.history, this.slots, this.active, this.fgLive, this.bgLive, this.partScratch, this.fRe, this.fIm, this.bRe, this.bIm);
-    }
+    PartitionedFilter.filterPair(this.kernels, this.fg, this.bg, this.history, this.slots, this.active, this.fgLive, this.bgLive, this.partScratch, this.fRe, this.fIm, this.bRe, this.bIm);
     for (let f = 0; f < K; f++) {
       this.fgPow[f] = this.fRe[f]! * this.fRe[f]! + this.fIm[f]! * this.fIm[f]!;
       this.echoPow[f] = this.bRe[f]! * this.bRe[f]! + this.bIm[f]! * this.bIm[f]!;

@@ -16,7 +16,7 @@ export interface SpectrumHistory {
  * One set of partition weights W_k(f) with the filtering, gradient and constraint kernels.
  *
  * @example
- * PartitionedFilter.filterPair(fg, bg, history, slots, active, fgLive, bgLive, scratch, fgRe, fgIm, bgRe, bgIm);
+ * PartitionedFilter.filterPair(null, fg, bg, history, slots, active, fgLive, bgLive, scratch, fgRe, fgIm, bgRe, bgIm);
  * bg.adapt(history, slots, active, gRe, gIm, prop); // G = mu·E
  */
 export class PartitionedFilter {
@@ -113,13 +113,15 @@ export class PartitionedFilter {
    * Echo estimate spectra Y(f) = Σ_k W_k(f)·X_{slot[k]}(f) of two filters of the same shape, in one
    * pass. Partitions whose `active` flag is 0 hold a silent far-end block; partitions a filter does
    * not flag in its `live` array have negligible weights: both are skipped. `scratch` holds 4 × P
-   * integers (the offsets of the partitions to visit, see {@link partitionLists}). This is the
-   * scalar kernel; wasm/kernels.as.ts has the SIMD one, bit-identical.
+   * integers (the offsets of the partitions to visit, see {@link partitionLists}). With `kernels`,
+   * the SIMD kernel of wasm/kernels.as.ts runs instead (bit-identical; every array must then be a
+   * view of the kernels' arena).
    *
    * Loop order is intentional: bins outside, partitions inside, so that the four sums of a bin stay
    * in registers (30 % faster than accumulating partition by partition into the output arrays).
    */
   static filterPair(
+    kernels: KernelExports | null,
     a: PartitionedFilter,
     b: PartitionedFilter,
     history: SpectrumHistory,
@@ -136,6 +138,12 @@ export class PartitionedFilter {
     const K = a.bins;
     const P = a.partitions;
     const counts = PartitionedFilter.partitionLists(K, P, slots, active, aLive, bLive, scratch);
+    if (kernels !== null) {
+      // Every array is a view of the kernels' arena: byte offsets are the kernel's pointers.
+      const { re: hr, im: hi } = history;
+      kernels.filterPair(hr.byteOffset, hi.byteOffset, a.re.byteOffset, a.im.byteOffset, b.re.byteOffset, b.im.byteOffset, scratch.byteOffset, P, counts & 0x3ff, (counts >> 10) & 0x3ff, counts >> 20, K, aRe.byteOffset, aIm.byteOffset, bRe.byteOffset, bIm.byteOffset);
+      return;
+    }
     const nBoth = counts & 0x3ff;
     const nA = (counts >> 10) & 0x3ff;
     const nB = counts >> 20;
@@ -185,48 +193,6 @@ export class PartitionedFilter {
       bRe[f] = br;
       bIm[f] = bi;
     }
-  }
-
-  /**
-   * {@link filterPair} through the SIMD kernel: same arguments and results; every array must be a
-   * view of the kernels' arena (their byte offsets are the kernel's pointers).
-   */
-  static filterPairSimd(
-    kernels: KernelExports,
-    a: PartitionedFilter,
-    b: PartitionedFilter,
-    history: SpectrumHistory,
-    slots: Int32Array,
-    active: Uint8Array,
-    aLive: Uint8Array,
-    bLive: Uint8Array,
-    scratch: Int32Array,
-    aRe: Float64Array,
-    aIm: Float64Array,
-    bRe: Float64Array,
-    bIm: Float64Array,
-  ): void {
-    const K = a.bins;
-    const P = a.partitions;
-    const counts = PartitionedFilter.partitionLists(K, P, slots, active, aLive, bLive, scratch);
-    kernels.filterPair(
-      history.re.byteOffset,
-      history.im.byteOffset,
-      a.re.byteOffset,
-      a.im.byteOffset,
-      b.re.byteOffset,
-      b.im.byteOffset,
-      scratch.byteOffset,
-      P,
-      counts & 0x3ff,
-      (counts >> 10) & 0x3ff,
-      counts >> 20,
-      K,
-      aRe.byteOffset,
-      aIm.byteOffset,
-      bRe.byteOffset,
-      bIm.byteOffset,
-    );
   }
 
   /**
