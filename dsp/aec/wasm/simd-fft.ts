@@ -45,8 +45,10 @@ export class SimdRealFft extends RealFft {
   /** Time-domain scratch of lanes a and b (N each), spectrum scratch (N/2 + 1 each, re and im). */
   readonly #ta: Float64Array;
   readonly #tb: Float64Array;
-  readonly #fa: [Float64Array, Float64Array];
-  readonly #fb: [Float64Array, Float64Array];
+  readonly #faRe: Float64Array;
+  readonly #faIm: Float64Array;
+  readonly #fbRe: Float64Array;
+  readonly #fbIm: Float64Array;
   /** Interleaved complex planes (M pairs each): input z, output Z, two ping-pong buffers. */
   readonly #z: number[];
   readonly #Z: number[];
@@ -69,8 +71,10 @@ export class SimdRealFft extends RealFft {
     this.#M = M;
     this.#ta = region.f64(size);
     this.#tb = region.f64(size);
-    this.#fa = [region.f64(K), region.f64(K)];
-    this.#fb = [region.f64(K), region.f64(K)];
+    this.#faRe = region.f64(K);
+    this.#faIm = region.f64(K);
+    this.#fbRe = region.f64(K);
+    this.#fbIm = region.f64(K);
     const plane = () => region.f64(2 * M).byteOffset;
     this.#z = [plane(), plane()];
     this.#Z = [plane(), plane()];
@@ -95,7 +99,8 @@ export class SimdRealFft extends RealFft {
 
   override forward(input: Float64Array, outRe: Float64Array, outIm: Float64Array): void {
     const ta = this.#ta.byteOffset;
-    const [re, im] = this.#fa;
+    const re = this.#faRe;
+    const im = this.#faIm;
     this.#ta.set(input.length === this.size ? input : input.subarray(0, this.size));
     this.#forward(ta, ta, re.byteOffset, im.byteOffset, re.byteOffset, im.byteOffset);
     outRe.set(re);
@@ -103,8 +108,10 @@ export class SimdRealFft extends RealFft {
   }
 
   override forward2(a: Float64Array, aRe: Float64Array, aIm: Float64Array, b: Float64Array, bRe: Float64Array, bIm: Float64Array): void {
-    const [ra, ia] = this.#fa;
-    const [rb, ib] = this.#fb;
+    const ra = this.#faRe;
+    const ia = this.#faIm;
+    const rb = this.#fbRe;
+    const ib = this.#fbIm;
     this.#ta.set(a.length === this.size ? a : a.subarray(0, this.size));
     this.#tb.set(b.length === this.size ? b : b.subarray(0, this.size));
     this.#forward(this.#ta.byteOffset, this.#tb.byteOffset, ra.byteOffset, ia.byteOffset, rb.byteOffset, ib.byteOffset);
@@ -115,7 +122,8 @@ export class SimdRealFft extends RealFft {
   }
 
   override inverse(inRe: Float64Array, inIm: Float64Array, output: Float64Array): void {
-    const [re, im] = this.#fa;
+    const re = this.#faRe;
+    const im = this.#faIm;
     re.set(inRe.length === this.bins ? inRe : inRe.subarray(0, this.bins));
     im.set(inIm.length === this.bins ? inIm : inIm.subarray(0, this.bins));
     const ta = this.#ta.byteOffset;
@@ -125,8 +133,10 @@ export class SimdRealFft extends RealFft {
 
   override inverse2(aRe: Float64Array, aIm: Float64Array, a: Float64Array, bRe: Float64Array, bIm: Float64Array, b: Float64Array): void {
     const K = this.bins;
-    const [ra, ia] = this.#fa;
-    const [rb, ib] = this.#fb;
+    const ra = this.#faRe;
+    const ia = this.#faIm;
+    const rb = this.#fbRe;
+    const ib = this.#fbIm;
     ra.set(aRe.length === K ? aRe : aRe.subarray(0, K));
     ia.set(aIm.length === K ? aIm : aIm.subarray(0, K));
     rb.set(bRe.length === K ? bRe : bRe.subarray(0, K));
