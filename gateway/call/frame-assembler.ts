@@ -26,6 +26,8 @@ export class FrameAssembler {
   /** Appends audio; calls `emit` for each completed frame (a view valid during the call). */
   push(pcm: Int16Array, silent: boolean, emit: (frame: Int16Array, silent: boolean) => void): void {
     const frame = this.#frame;
+    // The usual case, one whole frame with nothing pending: it is the frame (no copy, no view).
+    if (this.#fill === 0 && pcm.length === frame.length) return emit(pcm, silent);
     let offset = 0;
     while (offset < pcm.length) {
       const n = Math.min(frame.length - this.#fill, pcm.length - offset);

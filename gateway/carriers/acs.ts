@@ -96,7 +96,8 @@ export class AcsCodec implements CarrierCodec {
 
   #audioOf(bytes: number, silent: boolean): AudioIn {
     const audio = this.#audio;
-    audio.pcm = this.#samples.subarray(0, bytes / 2);
+    // Messages carry one frame size: the view of the last one is kept (not one per message).
+    if (audio.pcm.length !== bytes / 2) audio.pcm = this.#samples.subarray(0, bytes / 2);
     audio.sampleRateHz = this.#rate;
     audio.silent = silent;
     return audio;

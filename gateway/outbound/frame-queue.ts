@@ -16,6 +16,8 @@ export class FrameQueue<T extends FrameOwner> {
   readonly #pcm: Int16Array;
   readonly #len: Uint16Array;
   readonly #owner: Array<T | undefined>;
+  /** A view of each slot's full frame, made once: `headPcm` hands these out (no view per frame sent). */
+  readonly #views: Int16Array[];
   #head = 0;
   #count = 0;
   #fillLen = 0;
@@ -27,6 +29,7 @@ export class FrameQueue<T extends FrameOwner> {
     this.#pcm = new Int16Array(capacityFrames * frameSamples);
     this.#len = new Uint16Array(capacityFrames);
     this.#owner = new Array<T | undefined>(capacityFrames).fill(undefined);
+    this.#views = Array.from({ length: capacityFrames }, (_, slot) => this.#pcm.subarray(slot * frameSamples, (slot + 1) * frameSamples));
   }
 
   /** Committed frames waiting to be sent. */
@@ -50,14 +53,17 @@ export class FrameQueue<T extends FrameOwner> {
     return (this.#cap - this.#count - partial) * this.#frame + (partial ? this.#frame - this.#fillLen : 0);
   }
 
-  /** Appends samples for `owner` (the caller checked `freeSamples`). */
-  append(samples: Int16Array, owner: T): void {
+  /** Appends the first `count` samples for `owner` (the caller checked `freeSamples`). */
+  append(samples: Int16Array, owner: T, count = samples.length): void {
     if (this.#fillLen > 0 && this.#fillOwner !== owner) this.commitPartial();
     let offset = 0;
-    while (offset < samples.length) {
+    while (offset < count) {
       const slot = (this.#head + this.#count) % this.#cap;
-      const n = Math.min(this.#frame - this.#fillLen, samples.length - offset);
-      this.#pcm.set(samples.subarray(offset, offset + n), slot * this.#frame + this.#fillLen);
+      const n = Math.min(this.#frame - this.#fillLen, count - offset);
+      // A copy loop, not set(subarray): no view per frame appended (intentional, hot path).
+      const pcm = this.#pcm;
+      const to = slot * this.#frame + this.#fillLen - offset;
+      for (let k = offset; k < offset + n; k++) pcm[to + k] = samples[k] as number;
       this.#fillLen += n;
       this.#fillOwner = owner;
       offset += n;
@@ -94,7 +100,8 @@ export class FrameQueue<T extends FrameOwner> {
   /** Samples of the oldest committed frame (a view, valid until `pop`). */
   headPcm(): Int16Array {
     const slot = this.#head;
-    return this.#pcm.subarray(slot * this.#frame, slot * this.#frame + (this.#len[slot] as number));
+    const len = this.#len[slot] as number;
+    return len === this.#frame ? (this.#views[slot] as Int16Array) : this.#pcm.subarray(slot * this.#frame, slot * this.#frame + len);
   }
 
   /** Removes the oldest committed frame. */

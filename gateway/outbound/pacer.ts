@@ -337,7 +337,7 @@ export class OutboundPacer implements OutboundAudio {
         const take = Math.min(job.pcm.length, Math.floor((room * down) / up));
         if (take <= 0) return;
         const n = this.#resampler.process(job.pcm.subarray(0, take), this.#scratch);
-        this.#queue.append(this.#scratch.subarray(0, n), job.seg);
+        this.#queue.append(this.#scratch, job.seg, n);
         job.pcm = job.pcm.subarray(take);
       }
       this.#jobs.shift();

@@ -49,7 +49,7 @@ class StandinStream implements SttStream {
     let offset = 0;
     while (offset < pcm16k.length) {
       const n = Math.min(pcm16k.length - offset, BATCH_SAMPLES - this.#fill);
-      this.#batch.set(pcm16k.subarray(offset, offset + n), this.#fill);
+      this.#batch.set(n === pcm16k.length ? pcm16k : pcm16k.subarray(offset, offset + n), this.#fill);
       this.#fill += n;
       offset += n;
       if (this.#fill === BATCH_SAMPLES) this.#flushAudio();
