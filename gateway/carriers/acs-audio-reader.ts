@@ -1,13 +1,16 @@
 /**
- * Reads an ACS `AudioData` message in place, from its bytes: where `audioData.data` is and what
- * `audioData.silent` says, with no string or object built (50 messages a second per call).
+ * Reads an ACS `AudioData` message in place, from its bytes: `audioData.data` is decoded straight
+ * into the codec's scratch memory as the message is walked, and `audioData.silent` noted, with no
+ * string or object built (50 messages a second per call) and every byte read once.
  *
  * It only says yes to messages it understands exactly as `JSON.parse` would: a JSON object whose
- * strings have no escapes and only ASCII, whose values are strings, numbers or literals except
+ * strings have no escapes and only ASCII, `audioData.data` canonical standard base64, whose values are strings, numbers or literals except
  * `audioData` (an object of such values), with `kind` a case-insensitive `AudioData`. A duplicated
  * key counts last, as in `JSON.parse`. Anything else (another kind, nested values, an escape, a
  * syntax error) returns false and the codec takes the general path, which then says what is wrong.
  */
+
+import { decodeBase64ToQuote, decodedLength } from './base64-bytes.ts';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -105,17 +108,23 @@ const BODY = 1;
 
 /**
  * One reader per codec; `read` fills its fields (no closure or object per message).
- * @example if (reader.read(bytes)) decodeBase64Bytes(bytes, reader.dataStart, reader.dataEnd, scratch);
+ * @example const reader = new AcsAudioReader(scratch);
+ * if (reader.read(bytes)) use(scratch.subarray(0, reader.bytes), reader.silent);
  */
 export class AcsAudioReader {
-  /** Where the base64 text of `audioData.data` starts and ends (exclusive), after a successful `read`. */
-  dataStart = 0;
-  dataEnd = 0;
+  /** Bytes of audio decoded into the output, after a successful `read`. */
+  bytes = 0;
   /** `audioData.silent === true`. */
   silent = false;
+  readonly #out: Uint8Array;
   #hasData = false;
   #hasBody = false;
   #kindIsAudio = false;
+
+  /** @param out where `audioData.data` is decoded (its size bounds the audio accepted here). */
+  constructor(out: Uint8Array) {
+    this.#out = out;
+  }
 
   /** True if `b` is an `AudioData` message of the plain shape (see the module comment). */
   read(b: Uint8Array): boolean {
@@ -141,13 +150,17 @@ export class AcsAudioReader {
 
   /** One member of `audioData`; returns the end of its value or -1. */
   #bodyMember(b: Uint8Array, key: number, keyEnd: number, i: number): number {
-    const valueEnd = scalarEnd(b, i);
-    if (valueEnd < 0) return -1;
     if (equals(b, key, keyEnd, DATA)) {
-      this.#hasData = b[i] === QUOTE;
-      this.dataStart = i + 1;
-      this.dataEnd = valueEnd - 1;
-    } else if (equals(b, key, keyEnd, SILENT)) this.silent = equals(b, i, valueEnd, TRUE);
+      // Walked by the decoder itself; not canonical base64 (or not a string) leaves it to the JSON path.
+      if (b[i] !== QUOTE) return -1;
+      const end = decodeBase64ToQuote(b, i + 1, this.#out);
+      if (end < 0) return -1;
+      this.#hasData = true;
+      this.bytes = decodedLength(b, i + 1, end);
+      return end + 1;
+    }
+    const valueEnd = scalarEnd(b, i);
+    if (valueEnd >= 0 && equals(b, key, keyEnd, SILENT)) this.silent = equals(b, i, valueEnd, TRUE);
     return valueEnd;
   }
 

@@ -11,7 +11,7 @@ import { Buffer } from 'node:buffer';
 import type { AudioIn, CarrierCodec, InboundEvent, OutboundEvent, WireMessage } from './types.ts';
 import { MAX_AUDIO_MS, base64Of, decodeBase64Into, objectField, parseObject, textOf } from './wire.ts';
 import { AcsAudioReader } from './acs-audio-reader.ts';
-import { base64Length, decodeBase64Bytes, encodeBase64Bytes } from './base64-bytes.ts';
+import { base64Length, encodeBase64Bytes } from './base64-bytes.ts';
 
 const STOP_AUDIO: WireMessage = { data: '{"kind":"stopAudio","stopAudio":{}}', binary: false };
 const AUDIO_HEAD = Buffer.from('{"kind":"audioData","audioData":{"data":"');
@@ -27,7 +27,7 @@ export class AcsCodec implements CarrierCodec {
   readonly #scratch: Buffer;
   readonly #samples: Int16Array;
   readonly #audio: AudioIn;
-  readonly #reader = new AcsAudioReader();
+  readonly #reader: AcsAudioReader;
   /** Outbound audio message bytes, head written once (a text frame: the JSON is ASCII). */
   readonly #message = new Uint8Array(AUDIO_HEAD.length + base64Length(MAX_OUT_BYTES) + AUDIO_TAIL.length);
   /** Bytes of the PCM buffer last encoded from (the pacer's queue: one buffer for the call). */
@@ -45,6 +45,7 @@ export class AcsCodec implements CarrierCodec {
     this.#samples = new Int16Array(ab);
     this.#audio = { type: 'audio', pcm: this.#samples.subarray(0, 0), sampleRateHz: sampleRateHz, silent: false };
     this.#message.set(AUDIO_HEAD);
+    this.#reader = new AcsAudioReader(this.#scratch);
   }
 
   get sampleRateHz(): number {
@@ -89,7 +90,7 @@ export class AcsCodec implements CarrierCodec {
   #audioInPlace(bytes: Uint8Array): AudioIn | undefined {
     const reader = this.#reader;
     if (!reader.read(bytes)) return undefined;
-    const n = decodeBase64Bytes(bytes, reader.dataStart, reader.dataEnd, this.#scratch);
+    const n = reader.bytes;
     if (n <= 0 || n % 2 !== 0 || n > ((this.#rate * MAX_AUDIO_MS) / 1000) * 2) return undefined;
     return this.#audioOf(n, reader.silent);
   }

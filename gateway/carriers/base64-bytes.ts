@@ -16,41 +16,53 @@ for (let i = 0; i < 64; i++) {
 }
 const PAD = 61; // '='
 
+const QUOTE = 34; // '"'
+
 /**
- * Decodes the base64 text `src[start, end)` into `out`. Returns the number of bytes, -1 if the
- * text is not canonical standard base64 (length not a multiple of 4, a character outside
- * `A–Z a–z 0–9 + /`, `=` anywhere but the last two places), -2 if it does not fit in `out`.
- * @example decodeBase64Bytes(message, dataStart, dataEnd, scratch) // bytes written, or < 0
+ * Decodes the base64 text that starts at `src[start]` and ends at the next `"` (a JSON string's
+ * content) into `out`, in one pass: the text is read once, by the decoder. Returns the index of the
+ * closing quote, or -1 if the text is not canonical standard base64 (a character outside
+ * `A–Z a–z 0–9 + /`, an escape, `=` but as the last one or two, no closing quote) or does not fit
+ * in `out`. The number of bytes written is {@link decodedLength}`(src, start, end)`.
+ * @example const end = decodeBase64ToQuote(message, dataStart, scratch) // message[end] === '"'
  */
-export function decodeBase64Bytes(src: Uint8Array, start: number, end: number, out: Uint8Array): number {
-  const len = end - start;
-  if (len === 0) return 0;
-  if (len < 0 || len % 4 !== 0) return -1;
-  const pad = src[end - 1] === PAD ? (src[end - 2] === PAD ? 2 : 1) : 0;
-  if ((len / 4) * 3 - pad > out.length) return -2;
-  const whole = pad === 0 ? end : end - 4;
+export function decodeBase64ToQuote(src: Uint8Array, start: number, out: Uint8Array): number {
+  const n = src.length;
+  const room = out.length;
+  let i = start;
   let o = 0;
-  for (let i = start; i < whole; i += 4) {
+  // Whole quads of the alphabet; the first quad that is not one ends the text.
+  for (; i + 4 <= n; i += 4) {
     const a = VALUE[src[i] as number] as number;
     const b = VALUE[src[i + 1] as number] as number;
     const c = VALUE[src[i + 2] as number] as number;
     const d = VALUE[src[i + 3] as number] as number;
-    if ((a | b | c | d) < 0) return -1;
+    if ((a | b | c | d) < 0) break;
+    if (o + 3 > room) return -1;
     const v = (a << 18) | (b << 12) | (c << 6) | d;
     out[o++] = v >> 16;
     out[o++] = (v >> 8) & 255;
     out[o++] = v & 255;
   }
-  if (pad > 0) {
-    const a = VALUE[src[end - 4] as number] as number;
-    const b = VALUE[src[end - 3] as number] as number;
-    const c = pad === 1 ? (VALUE[src[end - 2] as number] as number) : 0;
-    if ((a | b | c) < 0) return -1;
-    const v = (a << 18) | (b << 12) | (c << 6);
-    out[o++] = v >> 16;
-    if (pad === 1) out[o++] = (v >> 8) & 255;
-  }
-  return o;
+  if (i < n && src[i] === QUOTE) return i;
+  // A padded last quad (xy== or xyz=), then the quote.
+  if (i + 4 >= n || src[i + 3] !== PAD || src[i + 4] !== QUOTE) return -1;
+  const a = VALUE[src[i] as number] as number;
+  const b = VALUE[src[i + 1] as number] as number;
+  const twoPads = src[i + 2] === PAD;
+  const c = twoPads ? 0 : (VALUE[src[i + 2] as number] as number);
+  if ((a | b | c) < 0 || o + (twoPads ? 1 : 2) > room) return -1;
+  const v = (a << 18) | (b << 12) | (c << 6);
+  out[o++] = v >> 16;
+  if (!twoPads) out[o] = (v >> 8) & 255;
+  return i + 4;
+}
+
+/** Bytes decoded from the canonical base64 text `src[start, end)` (its length and padding). */
+export function decodedLength(src: Uint8Array, start: number, end: number): number {
+  if (end === start) return 0;
+  const pad = src[end - 1] === PAD ? (src[end - 2] === PAD ? 2 : 1) : 0;
+  return ((end - start) / 4) * 3 - pad;
 }
 
 /** Characters of the base64 text of `bytes` bytes (with padding). */
