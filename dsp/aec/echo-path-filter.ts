@@ -84,15 +84,17 @@ export class EchoPathFilter {
   private restarts = 0;
 
   /**
-   * Bytes of the arena region the SIMD path needs: what the kernels touch (far-end spectra,
-   * both filters' weights, the spectra they write, the gradient, the partition lists).
+   * Bytes of the arena region the SIMD path needs: what the kernels touch (far-end spectra and
+   * both filters' weights, single precision; the spectra they write, the gradient, the partition
+   * lists).
    */
   static regionBytes(blockSamples: number, partitions: number, historySlots: number): number {
     const K = blockSamples + 1;
     const P = partitions;
     const f64 = (n: number) => 8 * n;
     const plane = 4 * historySlots * K;
-    return regionBytes(plane, plane, f64(P * K), f64(P * K), f64(P * K), f64(P * K), f64(K), f64(K), f64(K), f64(K), f64(K), f64(K), 4 * 4 * P);
+    const weights = 4 * P * K;
+    return regionBytes(plane, plane, weights, weights, weights, weights, f64(K), f64(K), f64(K), f64(K), f64(K), f64(K), 4 * 4 * P);
   }
 
   /**

@@ -6,6 +6,9 @@ import { ComplexFft } from './complex-fft.ts';
 
 export { ComplexFft } from './complex-fft.ts';
 
+/** A spectrum plane or a frame: double, or single precision where it is stored (filter weights). */
+export type Samples = Float64Array | Float32Array;
+
 /**
  * Real FFT of even length N through one complex FFT of N/2 points. Spectra are split re/im arrays
  * of N/2 + 1 bins (DC … Nyquist). `forward` is unnormalized, `inverse` divides by N, so
@@ -52,7 +55,7 @@ export class RealFft {
   }
 
   /** Spectrum of `input` (length N) into `outRe`/`outIm` (length N/2 + 1 each). */
-  forward(input: Float64Array, outRe: Float64Array, outIm: Float64Array): void {
+  forward(input: Samples, outRe: Samples, outIm: Samples): void {
     const M = this.half;
     const zRe = this.zRe;
     const zIm = this.zIm;
@@ -95,19 +98,19 @@ export class RealFft {
   }
 
   /** Two forward transforms (`a` → aRe/aIm, `b` → bRe/bIm); the SIMD variant runs them as one. */
-  forward2(a: Float64Array, aRe: Float64Array, aIm: Float64Array, b: Float64Array, bRe: Float64Array, bIm: Float64Array): void {
+  forward2(a: Samples, aRe: Samples, aIm: Samples, b: Samples, bRe: Samples, bIm: Samples): void {
     this.forward(a, aRe, aIm);
     this.forward(b, bRe, bIm);
   }
 
   /** Two inverse transforms; the SIMD variant runs them as one. */
-  inverse2(aRe: Float64Array, aIm: Float64Array, a: Float64Array, bRe: Float64Array, bIm: Float64Array, b: Float64Array): void {
+  inverse2(aRe: Samples, aIm: Samples, a: Samples, bRe: Samples, bIm: Samples, b: Samples): void {
     this.inverse(aRe, aIm, a);
     this.inverse(bRe, bIm, b);
   }
 
   /** Real signal (length N) from its N/2 + 1 bins; the imaginary parts of DC and Nyquist are ignored. */
-  inverse(inRe: Float64Array, inIm: Float64Array, output: Float64Array): void {
+  inverse(inRe: Samples, inIm: Samples, output: Samples): void {
     const M = this.half;
     const zRe = this.zRe;
     const zIm = this.zIm;

@@ -37,11 +37,11 @@ describe('KernelArena', () => {
     expect(arena.liveRegions).toBe(0);
   });
 
-  it('runs the adapt kernel on arena memory (W += p·conj(X)·G)', () => {
+  it('runs the adapt kernel on arena memory (W += p·conj(X)·G, single-precision weights)', () => {
     const arena = KernelArena.create()!;
-    const region = arena.region(regionBytes(8 * 3, 8 * 3, 4 * 3, 4 * 3, 8 * 3, 8 * 3));
-    const wr = region.f64(3);
-    const wi = region.f64(3);
+    const region = arena.region(regionBytes(4 * 3, 4 * 3, 4 * 3, 4 * 3, 8 * 3, 8 * 3));
+    const wr = region.f32(3);
+    const wi = region.f32(3);
     const xr = region.f32(3);
     const xi = region.f32(3);
     const gr = region.f64(3);

@@ -13,12 +13,17 @@
   return f64x2.promote_low_f32x4(v128.load64_zero(p));
 }
 
+/** Two f64 (a double pair) narrowed to f32 and stored at `p`. */
+@inline function storeF32pair(p: usize, v: v128): void {
+  v128.store64_lane(p, f32x4.demote_f64x2_zero(v), 0);
+}
+
 /**
  * Echo estimate spectra of two filters in one pass: A(f) = Σ_j Wa_j(f)·X_j(f), B(f) likewise.
  * `list` holds 4·P i32 element offsets, laid out as PartitionedFilter.filterPair lays them:
  * [0, nBoth) history and [P, P + nBoth) weight offsets of partitions both filters use, [2P, 2P + nA)
  * / [3P, 3P + nA) those only A uses, [3P − nB, 3P) / [4P − nB, 4P) those only B uses.
- * History planes are f32, weights and outputs f64.
+ * History planes and weights are f32 (widened to f64 for the arithmetic), outputs f64.
  */
 export function filterPair(
   hr: usize, hi: usize, awr: usize, awi: usize, bwr: usize, bwi: usize,
@@ -34,13 +39,13 @@ export function filterPair(
     let bi = f64x2.splat(0);
     for (let j = 0; j < nBoth; j++) {
       const x = (<usize>load<i32>(list + (<usize>j << 2)) + f) << 2;
-      const w = (<usize>load<i32>(list + (<usize>(P + j) << 2)) + f) << 3;
+      const w = (<usize>load<i32>(list + (<usize>(P + j) << 2)) + f) << 2;
       const xr = f32pair(hr + x);
       const xi = f32pair(hi + x);
-      const wr = v128.load(awr + w);
-      const wi = v128.load(awi + w);
-      const vr = v128.load(bwr + w);
-      const vi = v128.load(bwi + w);
+      const wr = f32pair(awr + w);
+      const wi = f32pair(awi + w);
+      const vr = f32pair(bwr + w);
+      const vi = f32pair(bwi + w);
       ar = f64x2.add(ar, f64x2.sub(f64x2.mul(wr, xr), f64x2.mul(wi, xi)));
       ai = f64x2.add(ai, f64x2.add(f64x2.mul(wr, xi), f64x2.mul(wi, xr)));
       br = f64x2.add(br, f64x2.sub(f64x2.mul(vr, xr), f64x2.mul(vi, xi)));
@@ -48,21 +53,21 @@ export function filterPair(
     }
     for (let j = 0; j < nA; j++) {
       const x = (<usize>load<i32>(list + (<usize>(2 * P + j) << 2)) + f) << 2;
-      const w = (<usize>load<i32>(list + (<usize>(3 * P + j) << 2)) + f) << 3;
+      const w = (<usize>load<i32>(list + (<usize>(3 * P + j) << 2)) + f) << 2;
       const xr = f32pair(hr + x);
       const xi = f32pair(hi + x);
-      const wr = v128.load(awr + w);
-      const wi = v128.load(awi + w);
+      const wr = f32pair(awr + w);
+      const wi = f32pair(awi + w);
       ar = f64x2.add(ar, f64x2.sub(f64x2.mul(wr, xr), f64x2.mul(wi, xi)));
       ai = f64x2.add(ai, f64x2.add(f64x2.mul(wr, xi), f64x2.mul(wi, xr)));
     }
     for (let j = 1; j <= nB; j++) {
       const x = (<usize>load<i32>(list + (<usize>(3 * P - j) << 2)) + f) << 2;
-      const w = (<usize>load<i32>(list + (<usize>(4 * P - j) << 2)) + f) << 3;
+      const w = (<usize>load<i32>(list + (<usize>(4 * P - j) << 2)) + f) << 2;
       const xr = f32pair(hr + x);
       const xi = f32pair(hi + x);
-      const vr = v128.load(bwr + w);
-      const vi = v128.load(bwi + w);
+      const vr = f32pair(bwr + w);
+      const vi = f32pair(bwi + w);
       br = f64x2.add(br, f64x2.sub(f64x2.mul(vr, xr), f64x2.mul(vi, xi)));
       bi = f64x2.add(bi, f64x2.add(f64x2.mul(vr, xi), f64x2.mul(vi, xr)));
     }
@@ -88,13 +93,13 @@ function filterPairBin(
   let bi: f64 = 0;
   for (let j = 0; j < nBoth; j++) {
     const x = (<usize>load<i32>(list + (<usize>j << 2)) + f) << 2;
-    const w = (<usize>load<i32>(list + (<usize>(P + j) << 2)) + f) << 3;
+    const w = (<usize>load<i32>(list + (<usize>(P + j) << 2)) + f) << 2;
     const xr = <f64>load<f32>(hr + x);
     const xi = <f64>load<f32>(hi + x);
-    const wr = load<f64>(awr + w);
-    const wi = load<f64>(awi + w);
-    const vr = load<f64>(bwr + w);
-    const vi = load<f64>(bwi + w);
+    const wr = <f64>load<f32>(awr + w);
+    const wi = <f64>load<f32>(awi + w);
+    const vr = <f64>load<f32>(bwr + w);
+    const vi = <f64>load<f32>(bwi + w);
     ar += wr * xr - wi * xi;
     ai += wr * xi + wi * xr;
     br += vr * xr - vi * xi;
@@ -102,19 +107,23 @@ function filterPairBin(
   }
   for (let j = 0; j < nA; j++) {
     const x = (<usize>load<i32>(list + (<usize>(2 * P + j) << 2)) + f) << 2;
-    const w = (<usize>load<i32>(list + (<usize>(3 * P + j) << 2)) + f) << 3;
+    const w = (<usize>load<i32>(list + (<usize>(3 * P + j) << 2)) + f) << 2;
     const xr = <f64>load<f32>(hr + x);
     const xi = <f64>load<f32>(hi + x);
-    ar += load<f64>(awr + w) * xr - load<f64>(awi + w) * xi;
-    ai += load<f64>(awr + w) * xi + load<f64>(awi + w) * xr;
+    const wr = <f64>load<f32>(awr + w);
+    const wi = <f64>load<f32>(awi + w);
+    ar += wr * xr - wi * xi;
+    ai += wr * xi + wi * xr;
   }
   for (let j = 1; j <= nB; j++) {
     const x = (<usize>load<i32>(list + (<usize>(3 * P - j) << 2)) + f) << 2;
-    const w = (<usize>load<i32>(list + (<usize>(4 * P - j) << 2)) + f) << 3;
+    const w = (<usize>load<i32>(list + (<usize>(4 * P - j) << 2)) + f) << 2;
     const xr = <f64>load<f32>(hr + x);
     const xi = <f64>load<f32>(hi + x);
-    br += load<f64>(bwr + w) * xr - load<f64>(bwi + w) * xi;
-    bi += load<f64>(bwr + w) * xi + load<f64>(bwi + w) * xr;
+    const vr = <f64>load<f32>(bwr + w);
+    const vi = <f64>load<f32>(bwi + w);
+    br += vr * xr - vi * xi;
+    bi += vr * xi + vi * xr;
   }
   const o = f << 3;
   store<f64>(aRe + o, ar);
@@ -124,32 +133,35 @@ function filterPairBin(
 }
 
 /**
- * Gradient step of one partition: W(f) += p·conj(X(f))·G(f) over K bins. `wr`/`wi` point at the
- * partition's f64 weights, `hr`/`hi` at its far-end slot (f32), `gr`/`gi` at the f64 gradient.
+ * Gradient step of one partition: W(f) += p·conj(X(f))·G(f) over K bins, in double, the result
+ * rounded to the f32 weights. `wr`/`wi` point at the partition's weights, `hr`/`hi` at its far-end
+ * slot (both f32), `gr`/`gi` at the f64 gradient.
  */
 export function adapt(wr: usize, wi: usize, hr: usize, hi: usize, gr: usize, gi: usize, K: i32, p: f64): void {
   const pv = f64x2.splat(p);
   const pairs = K >> 1;
   for (let q = 0; q < pairs; q++) {
     const f = <usize>(q << 1);
-    const xr = f32pair(hr + (f << 2));
-    const xi = f32pair(hi + (f << 2));
+    const o4 = f << 2;
+    const xr = f32pair(hr + o4);
+    const xi = f32pair(hi + o4);
     const o = f << 3;
     const g_r = v128.load(gr + o);
     const g_i = v128.load(gi + o);
     // conj(X)·G = (xr·gr + xi·gi) + i(xr·gi − xi·gr)
-    v128.store(wr + o, f64x2.add(v128.load(wr + o), f64x2.mul(pv, f64x2.add(f64x2.mul(xr, g_r), f64x2.mul(xi, g_i)))));
-    v128.store(wi + o, f64x2.add(v128.load(wi + o), f64x2.mul(pv, f64x2.sub(f64x2.mul(xr, g_i), f64x2.mul(xi, g_r)))));
+    storeF32pair(wr + o4, f64x2.add(f32pair(wr + o4), f64x2.mul(pv, f64x2.add(f64x2.mul(xr, g_r), f64x2.mul(xi, g_i)))));
+    storeF32pair(wi + o4, f64x2.add(f32pair(wi + o4), f64x2.mul(pv, f64x2.sub(f64x2.mul(xr, g_i), f64x2.mul(xi, g_r)))));
   }
   if (K & 1) {
     const f = <usize>(K - 1);
-    const xr = <f64>load<f32>(hr + (f << 2));
-    const xi = <f64>load<f32>(hi + (f << 2));
+    const o4 = f << 2;
+    const xr = <f64>load<f32>(hr + o4);
+    const xi = <f64>load<f32>(hi + o4);
     const o = f << 3;
     const g_r = load<f64>(gr + o);
     const g_i = load<f64>(gi + o);
-    store<f64>(wr + o, load<f64>(wr + o) + p * (xr * g_r + xi * g_i));
-    store<f64>(wi + o, load<f64>(wi + o) + p * (xr * g_i - xi * g_r));
+    store<f32>(wr + o4, <f32>(<f64>load<f32>(wr + o4) + p * (xr * g_r + xi * g_i)));
+    store<f32>(wi + o4, <f32>(<f64>load<f32>(wi + o4) + p * (xr * g_i - xi * g_r)));
   }
 }
 

@@ -6,7 +6,7 @@
  * every canceller there (its scratch is only used within a call).
  */
 import { FFT_CONSTANTS, type Stage } from '../complex-fft.ts';
-import { RealFft } from '../fft.ts';
+import { RealFft, type Samples } from '../fft.ts';
 import { regionBytes, type KernelArena, type KernelExports } from './arena.ts';
 
 interface StagePlan {
@@ -97,7 +97,7 @@ export class SimdRealFft extends RealFft {
     });
   }
 
-  override forward(input: Float64Array, outRe: Float64Array, outIm: Float64Array): void {
+  override forward(input: Samples, outRe: Samples, outIm: Samples): void {
     const ta = this.#ta.byteOffset;
     const re = this.#faRe;
     const im = this.#faIm;
@@ -107,7 +107,7 @@ export class SimdRealFft extends RealFft {
     outIm.set(im);
   }
 
-  override forward2(a: Float64Array, aRe: Float64Array, aIm: Float64Array, b: Float64Array, bRe: Float64Array, bIm: Float64Array): void {
+  override forward2(a: Samples, aRe: Samples, aIm: Samples, b: Samples, bRe: Samples, bIm: Samples): void {
     const ra = this.#faRe;
     const ia = this.#faIm;
     const rb = this.#fbRe;
@@ -121,7 +121,7 @@ export class SimdRealFft extends RealFft {
     bIm.set(ib);
   }
 
-  override inverse(inRe: Float64Array, inIm: Float64Array, output: Float64Array): void {
+  override inverse(inRe: Samples, inIm: Samples, output: Samples): void {
     const re = this.#faRe;
     const im = this.#faIm;
     re.set(inRe.length === this.bins ? inRe : inRe.subarray(0, this.bins));
@@ -131,7 +131,7 @@ export class SimdRealFft extends RealFft {
     output.set(this.#ta);
   }
 
-  override inverse2(aRe: Float64Array, aIm: Float64Array, a: Float64Array, bRe: Float64Array, bIm: Float64Array, b: Float64Array): void {
+  override inverse2(aRe: Samples, aIm: Samples, a: Samples, bRe: Samples, bIm: Samples, b: Samples): void {
     const K = this.bins;
     const ra = this.#faRe;
     const ia = this.#faIm;
