@@ -46,6 +46,8 @@ interface OursRun {
   readonly probeOut: Float32Array;
   readonly latency: number;
   readonly cpuUsPerFrame: number;
+  /** The same with the scalar (JavaScript) kernels instead of the SIMD ones. */
+  readonly scalarCpuUsPerFrame: number;
   readonly delayMs: number;
   readonly realignments: number;
 }
@@ -60,13 +62,19 @@ function runOurs(sig: ScenarioSignals): OursRun {
   const out16 = new Int16Array(n);
   // Warm the JIT on the first 5 s, then time a fresh canceller over the whole call. CPU time of
   // the process (user + system), not wall time: other work on the machine does not count.
-  const warm = new EchoCanceller({ sampleRateHz: fs, frameSamples: F, maxDelayMs: 1000 });
-  for (let s = 0; s < Math.min(n, 5 * fs); s += F) warm.process(near16.subarray(s, s + F), far16.subarray(s, s + F), out16.subarray(s, s + F));
-  const timed = new EchoCanceller({ sampleRateHz: fs, frameSamples: F, maxDelayMs: 1000 });
-  const t0 = process.cpuUsage();
-  for (let s = 0; s < n; s += F) timed.process(near16.subarray(s, s + F), far16.subarray(s, s + F), out16.subarray(s, s + F));
-  const used = process.cpuUsage(t0);
-  const cpuUsPerFrame = (used.user + used.system) / (n / F);
+  const cpuUsPerFrame = (kernels: 'simd' | 'scalar'): number => {
+    const warm = new EchoCanceller({ sampleRateHz: fs, frameSamples: F, maxDelayMs: 1000, kernels });
+    for (let s = 0; s < Math.min(n, 5 * fs); s += F) warm.process(near16.subarray(s, s + F), far16.subarray(s, s + F), out16.subarray(s, s + F));
+    warm.dispose();
+    const timed = new EchoCanceller({ sampleRateHz: fs, frameSamples: F, maxDelayMs: 1000, kernels });
+    const t0 = process.cpuUsage();
+    for (let s = 0; s < n; s += F) timed.process(near16.subarray(s, s + F), far16.subarray(s, s + F), out16.subarray(s, s + F));
+    const used = process.cpuUsage(t0);
+    timed.dispose();
+    return (used.user + used.system) / (n / F);
+  };
+  const scalarCpuUsPerFrame = cpuUsPerFrame('scalar');
+  const simdCpuUsPerFrame = cpuUsPerFrame('simd');
   const aec = new EchoCanceller({ sampleRateHz: fs, frameSamples: F, maxDelayMs: 1000 });
   const out = new Float32Array(n);
   const linear = new Float32Array(n);
@@ -78,7 +86,8 @@ function runOurs(sig: ScenarioSignals): OursRun {
     aec.process(near16.subarray(s, s + F), far16.subarray(s, s + F), out.subarray(s, s + F), taps);
     if (sig.spec.changeAtS === undefined || s < sig.spec.changeAtS * fs) delayMs = aec.delayMs;
   }
-  return { out, linear, probeOut, latency: aec.latencySamples, cpuUsPerFrame, delayMs, realignments: aec.realignments };
+  aec.dispose();
+  return { out, linear, probeOut, latency: aec.latencySamples, cpuUsPerFrame: simdCpuUsPerFrame, scalarCpuUsPerFrame, delayMs, realignments: aec.realignments };
 }
 
 function toInt16(x: Float32Array): Int16Array {
@@ -127,6 +136,7 @@ function scenarioResult(sig: ScenarioSignals, harness: SpeexHarness, started: nu
     doubletalk_attenuation_db: round(attenuationDb(sig.callerSpeech, ours.probeOut, sig.callerSegments, ours.latency), 2),
     convergence_ms: conv(ours.linear, 0)[0] ?? null,
     cpu_us_per_frame: round(ours.cpuUsPerFrame, 1),
+    scalar_cpu_us_per_frame: round(ours.scalarCpuUsPerFrame, 1),
     speex_cpu_us_per_frame: round(speexFull.cpuUsPerFrame, 1),
     linear_erle_db: round(erleDb(sig.echo, ours.linear, frames, 0), 1),
     speex_mdf_erle_db: round(erleDb(sig.echo, speexMdf.out, frames, 0), 1),
@@ -207,7 +217,8 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
         false_bargeins: `StopAudio messages received by a synthetic ACS phone over ${GATEWAY_SECONDS} s of agent speech per echo path (no caller speech), through a real in-process gateway; false_bargeins_detector is the earlier offline figure (canceller + gate + energy detector)`,
         gateway_erle_db: 'the gateway\'s call_aec_erle gauge (latest) at the end of the call; null when the gateway never reported one',
         gateway_delay_estimate_ms: 'mean of the gateway\'s call_aec_delay histogram (one sample per second); includes the phone\'s playout queue (the gateway sends 100 ms ahead)',
-        cpu_us_per_frame: 'CPU time per 20 ms frame over the whole scenario, agent pauses included (ours: process.cpuUsage() around process() after a JIT warm-up; speex: clock_gettime(CLOCK_PROCESS_CPUTIME_ID) in C)',
+        cpu_us_per_frame: 'CPU time per 20 ms frame over the whole scenario, agent pauses included (ours: process.cpuUsage() around process() after a JIT warm-up, SIMD kernels; speex: clock_gettime(CLOCK_PROCESS_CPUTIME_ID) in C)',
+        scalar_cpu_us_per_frame: 'the same for our canceller with its scalar (JavaScript) kernels, measured just before the SIMD run: same output, bit for bit',
       },
       node: process.version,
     };
@@ -228,6 +239,7 @@ function printSummary(rows: ReadonlyArray<Record<string, unknown>>, falseBargein
     ['conv ms', 'convergence_ms', 8],
     ['spx conv', 'speex_convergence_ms', 9],
     ['us/frm', 'cpu_us_per_frame', 7],
+    ['js us', 'scalar_cpu_us_per_frame', 7],
     ['spx us', 'speex_cpu_us_per_frame', 7],
     ['est delay', 'estimated_delay_ms', 9],
   ];
