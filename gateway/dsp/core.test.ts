@@ -3,7 +3,7 @@ import { buildFixture, type SpeechFixture } from '../test/speech-fixture.ts';
 import { SileroModel } from '../vad/index.ts';
 import { KernelArena } from '../../dsp/aec/wasm/arena.ts';
 import { DspChannel } from './channel.ts';
-import { DspCore } from './core.ts';
+import { DspCore, type TickStats } from './core.ts';
 import { DspHost } from './host.ts';
 
 let fixture: SpeechFixture;
@@ -72,6 +72,32 @@ describe('DspCore', () => {
     for (let i = 0; i < b!.length; i++) expect(b![i]).toBeCloseTo(soloB![i]!, 4);
     expect(Math.max(...a!)).toBeGreaterThan(0.9); // it hears the speech
     expect(Math.max(...silent!)).toBe(0); // digital silence is skipped, never inferred
+  });
+
+  it('runs more windows than a batch holds in rounds of at most 32, each call still getting what it gets alone', async () => {
+    const other = fixture.pcm.slice(16000); // the same speech, shifted by one second
+    const solo = async (pcm: Int16Array) => {
+      const core = new DspCore(model, () => 0);
+      return (await runCore(core, [{ channel: open(core, 1), pcm }]))[0]!;
+    };
+    const [soloA, soloB] = [await solo(fixture.pcm), await solo(other)];
+    const core = new DspCore(model, () => 0);
+    const ticks: TickStats[] = [];
+    const tick = core.tick.bind(core);
+    core.tick = async () => {
+      const stats = await tick();
+      ticks.push(stats);
+      return stats;
+    };
+    const streams = Array.from({ length: 40 }, (_, i) => ({ channel: open(core, i + 1), pcm: i % 2 === 0 ? fixture.pcm : other }));
+    const probs = await runCore(core, streams);
+    probs.forEach((p, i) => {
+      const alone = i % 2 === 0 ? soloA : soloB;
+      expect(p.length).toBe(alone.length);
+      for (let k = 0; k < p.length; k++) expect(p[k]).toBeCloseTo(alone[k]!, 4);
+    });
+    expect(Math.max(...ticks.map((t) => t.inferred))).toBeGreaterThan(32);
+    for (const t of ticks) expect(t.inferred).toBeLessThanOrEqual(32 * t.batches);
   });
 
   it('resamples 8 kHz carrier audio to 16 kHz and still hears the speech', async () => {

@@ -31,6 +31,13 @@ const FRAME_DEADLINE_MS = 60;
 /** Windows a call may have waiting for inference; more means the thread is far behind (oldest dropped). */
 const MAX_PENDING_WINDOWS = 8;
 const FRAME_16K = 320;
+/**
+ * Most windows per inference (32). onnxruntime keeps the working memory of the largest batch it
+ * has run (~0.2 MB per row, for the thread's life); past 32 rows a bigger batch saves under 15 %
+ * per row, so more windows run in further rounds of the same tick and that memory stops growing
+ * with the number of calls.
+ */
+const MAX_BATCH_ROWS = 32;
 /** Internal pending-window flag: carrier-silent or under the energy floor (skip candidate). */
 const QUIET = 0x100;
 
@@ -108,15 +115,14 @@ class Slot {
 export class DspCore {
   readonly #model: SileroModel;
   readonly #slots = new Map<number, Slot>();
-  #capacity = 0;
-  #input = new Float32Array(0);
-  #state = new Float32Array(0);
-  #plane1 = new Float32Array(0);
-  #stateOut = new Float32Array(0);
-  #probs = new Float32Array(0);
-  #rows: Slot[] = [];
+  // Batch buffers, for MAX_BATCH_ROWS rows whatever the number of calls.
+  readonly #input = new Float32Array(MAX_BATCH_ROWS * SILERO_INPUT_SAMPLES);
+  readonly #state = new Float32Array(2 * MAX_BATCH_ROWS * SILERO_STATE_SIZE);
+  readonly #plane1 = new Float32Array(MAX_BATCH_ROWS * SILERO_STATE_SIZE);
+  readonly #stateOut = new Float32Array(2 * MAX_BATCH_ROWS * SILERO_STATE_SIZE);
+  readonly #probs = new Float32Array(MAX_BATCH_ROWS);
+  readonly #rows = new Array<Slot>(MAX_BATCH_ROWS);
   readonly #now: () => number;
-  #ticking = false;
 
   readonly #echoCancellation: boolean;
 
@@ -136,8 +142,6 @@ export class DspCore {
 
   open(config: SlotConfig): void {
     this.#slots.set(config.slotId, new Slot(config, this.#echoCancellation));
-    // Batch buffers are in use while a tick awaits inference (in-thread mode): grow after it.
-    if (!this.#ticking) this.#ensureCapacity();
   }
 
   close(slotId: number): void {
@@ -145,18 +149,8 @@ export class DspCore {
     this.#slots.delete(slotId);
   }
 
-  /** Processes everything queued by every call, then runs the due windows in one batch per round. */
+  /** Processes everything queued by every call, then runs the due windows, at most 32 per batch, round by round. */
   async tick(): Promise<TickStats> {
-    this.#ticking = true;
-    try {
-      return await this.#tick();
-    } finally {
-      this.#ticking = false;
-      this.#ensureCapacity();
-    }
-  }
-
-  async #tick(): Promise<TickStats> {
     const stats: TickStats = { windows: 0, inferred: 0, batches: 0, inferMs: 0 };
     const now = this.#now();
     for (const slot of this.#slots.values()) this.#drain(slot, now);
@@ -166,7 +160,7 @@ export class DspCore {
       let due = 0;
       for (const slot of this.#slots.values()) {
         if (slot.pendingCount === 0) continue;
-        if (rows === this.#capacity) break; // calls opened during this tick wait for the next round
+        if (rows === MAX_BATCH_ROWS) break; // the others go in the next round
         due++;
         stats.windows++;
         // Decided here, not when framed: it depends on the previous window's result.
@@ -301,19 +295,5 @@ export class DspCore {
     slot.pendingEnd.copyWithin(0, 1, n + 1);
     slot.pendingArrival.copyWithin(0, 1, n + 1);
     slot.pendingFlags.copyWithin(0, 1, n + 1);
-  }
-
-  #ensureCapacity(): void {
-    if (this.#slots.size > this.#capacity) this.#grow(Math.max(64, this.#capacity * 2, this.#slots.size));
-  }
-
-  #grow(capacity: number): void {
-    this.#capacity = capacity;
-    this.#input = new Float32Array(capacity * SILERO_INPUT_SAMPLES);
-    this.#state = new Float32Array(2 * capacity * SILERO_STATE_SIZE);
-    this.#plane1 = new Float32Array(capacity * SILERO_STATE_SIZE);
-    this.#stateOut = new Float32Array(2 * capacity * SILERO_STATE_SIZE);
-    this.#probs = new Float32Array(capacity);
-    this.#rows = new Array<Slot>(capacity);
   }
 }
