@@ -22,8 +22,11 @@ class StandinStream implements SttStream {
   #req: ClientRequest | undefined;
   readonly #batch = new Int16Array(BATCH_SAMPLES);
   readonly #batchBytes = new Uint8Array(this.#batch.buffer);
-  /** The audio frame last written: reused once the socket has taken it (no Buffer per 60 ms). */
-  #audioFrame = Buffer.allocUnsafe(5 + BATCH_SAMPLES * 2);
+  /**
+   * The audio frame last written: reused once the socket has taken it (no Buffer per 60 ms). Its
+   * own memory, not a slice of Node's shared 8 KB pool, which it would keep alive for the call.
+   */
+  #audioFrame = Buffer.allocUnsafeSlow(5 + BATCH_SAMPLES * 2);
   #fill = 0;
   #endsSent = 0;
   #finals = 0;
@@ -141,7 +144,7 @@ class StandinStream implements SttStream {
     if (req === undefined || this.#closed || req.destroyed || req.writableLength > MAX_BUFFERED_BYTES) return false;
     let frame: Buffer;
     if (kind === KIND_AUDIO && payload.length + 5 <= this.#audioFrame.length) {
-      if (req.writableLength > 0) this.#audioFrame = Buffer.allocUnsafe(this.#audioFrame.length);
+      if (req.writableLength > 0) this.#audioFrame = Buffer.allocUnsafeSlow(this.#audioFrame.length);
       frame = payload.length + 5 === this.#audioFrame.length ? this.#audioFrame : this.#audioFrame.subarray(0, 5 + payload.length);
     } else frame = Buffer.allocUnsafe(5 + payload.length);
     frame[0] = kind;
