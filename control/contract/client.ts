@@ -4,6 +4,7 @@
  */
 import { ActionResult, type ActionRequest } from './actions.ts';
 import { CallContext, INTERNAL_PATHS } from './context.ts';
+import { httpText, type HttpTextResponse } from './http-transport.ts';
 import type { ConversationEventInput } from './events.ts';
 
 /** Control answered with an error, or could not be reached. `retryable` says whether trying again may help. */
@@ -28,7 +29,6 @@ export interface ControlClientOptions {
   readonly attempts?: number;
   /** Per-request timeout: control is local or near; a slow answer must not stall a call. */
   readonly timeoutMs?: number;
-  readonly fetch?: typeof fetch;
 }
 
 /** Client of control's internal API. */
@@ -36,7 +36,7 @@ export class ControlClient {
   readonly #opts: Required<ControlClientOptions>;
 
   constructor(options: ControlClientOptions) {
-    this.#opts = { attempts: 4, timeoutMs: 5000, fetch: globalThis.fetch, ...options };
+    this.#opts = { attempts: 4, timeoutMs: 5000, ...options };
   }
 
   /** Fetches what the gateway needs to run the call. */
@@ -76,26 +76,24 @@ export class ControlClient {
   }
 
   async #once(method: string, path: string, body: unknown, signal: AbortSignal | undefined, timeoutMs: number): Promise<unknown> {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    let res: Response;
+    let res: HttpTextResponse;
     try {
-      res = await this.#opts.fetch(new URL(path, this.#opts.baseUrl), {
+      res = await httpText(new URL(path, this.#opts.baseUrl), {
         method,
         headers: { authorization: `Bearer ${this.#opts.serviceToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? null : JSON.stringify(body),
-        signal: combined,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(signal ? { signal } : {}),
+        timeoutMs,
       });
     } catch (error) {
       if (signal?.aborted) throw error;
       throw new ControlApiError(`${method} ${path}: control unreachable`, undefined, true, { cause: error });
     }
-    const text = await res.text();
-    if (!res.ok) {
+    if (res.status < 200 || res.status >= 300) {
       const retryable = res.status >= 500 || res.status === 429;
-      throw new ControlApiError(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`, res.status, retryable);
+      throw new ControlApiError(`${method} ${path}: ${res.status} ${res.text.slice(0, 300)}`, res.status, retryable);
     }
-    return text === '' ? undefined : JSON.parse(text);
+    return res.text === '' ? undefined : JSON.parse(res.text);
   }
 }
 

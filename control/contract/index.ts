@@ -10,5 +10,6 @@ export * from './context.ts';
 export * from './events.ts';
 export * from './media-token.ts';
 export * from './client.ts';
+export * from './http-transport.ts';
 export * from './metrics.ts';
 export * from './shutdown.ts';
