@@ -1,16 +1,18 @@
 /**
  * DSP placement: calls are pinned to a DSP lane for their whole life (their VAD and echo state
  * live there). A lane is a piscina worker thread (one thread per pool, tasks in order), or the
- * main thread itself when `gateway.dsp_workers` is 0. The gateway tick calls `tick()`; each idle
- * lane runs one DSP tick for all its calls, then its channels deliver their results.
+ * main thread itself when `gateway.dsp_workers` is 0. A worker lane ticks by itself every 20 ms
+ * while it has calls and reports each tick on a message port, upon which its channels deliver
+ * their results; the main-thread lane is ticked by the gateway tick through `tick()`.
  */
 import { availableParallelism } from 'node:os';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { SileroModel } from '../vad/index.ts';
 import { DspChannel } from './channel.ts';
 import { DspCore, type TickStats } from './core.ts';
-import type { DspTask } from './worker.ts';
+import type { DspTask, TickReport } from './worker.ts';
 
 /**
  * Worker threads for `gateway.dsp_workers`: a number as given, `auto` one per core (at least one),
@@ -27,6 +29,8 @@ export const DSP_TICK_MS = 20;
 interface Lane {
   run(task: DspTask): Promise<unknown>;
   close(): Promise<void>;
+  /** True when the lane ticks by itself (worker threads); false when `tick()` drives it. */
+  readonly selfTicking: boolean;
   readonly channels: Set<DspChannel>;
   busy: boolean;
   lastStartMs: number;
@@ -46,7 +50,7 @@ export interface DspHostOptions {
   readonly onError?: ((error: unknown) => void) | undefined;
 }
 
-function threadLane(): Lane {
+function threadLane(onReport: (report: TickReport) => void): { lane: Lane; port: MessagePort } {
   const pool = new Piscina<DspTask, unknown>({
     filename: fileURLToPath(new URL('./worker-bootstrap.mjs', import.meta.url)),
     minThreads: 1,
@@ -56,14 +60,25 @@ function threadLane(): Lane {
     idleTimeout: 2 ** 31 - 1,
     atomics: 'disabled',
   });
+  const { port1, port2 } = new MessageChannel();
+  port1.on('message', onReport);
+  // The port must not keep an otherwise finished process alive.
+  port1.unref();
   return {
-    run: (task) => pool.run(task),
-    // Graceful: lets a queued close/tick task finish before the thread ends.
-    close: () => pool.close(),
-    channels: new Set(),
-    busy: false,
-    lastStartMs: 0,
-    nextSlot: 1,
+    lane: {
+      run: (task) => pool.run(task, task.op === 'init' && task.port !== undefined ? { transferList: [task.port] } : {}),
+      // Graceful: lets a queued close task finish before the thread ends.
+      close: async () => {
+        await pool.close();
+        port1.close();
+      },
+      selfTicking: true,
+      channels: new Set(),
+      busy: false,
+      lastStartMs: 0,
+      nextSlot: 1,
+    },
+    port: port2,
   };
 }
 
@@ -84,6 +99,7 @@ async function inlineLane(modelPath: string | undefined, echoCancellation: boole
       }
     },
     close: () => model.close(),
+    selfTicking: false,
     channels: new Set(),
     busy: false,
     lastStartMs: 0,
@@ -111,19 +127,35 @@ export class DspHost {
   /** Starts the lanes and loads the model in each (so the first call does not pay for it). */
   static async start(opts: DspHostOptions): Promise<DspHost> {
     const lanes: Lane[] = [];
+    let host: DspHost | undefined;
     try {
       const echoCancellation = opts.echoCancellation ?? true;
       if (opts.workers === 0) lanes.push(await inlineLane(opts.modelPath, echoCancellation));
       for (let i = 0; i < opts.workers; i++) {
-        const lane = threadLane();
+        const index = lanes.length;
+        const { lane, port } = threadLane((report) => host && host.#delivered(index, report));
         lanes.push(lane);
-        await lane.run({ op: 'init', modelPath: opts.modelPath, echoCancellation });
+        await lane.run({ op: 'init', modelPath: opts.modelPath, echoCancellation, port, periodMs: DSP_TICK_MS });
       }
     } catch (error) {
       await Promise.allSettled(lanes.map((l) => l.close()));
       throw error;
     }
-    return new DspHost(lanes, opts);
+    host = new DspHost(lanes, opts);
+    return host;
+  }
+
+  /** A worker lane finished a tick of its own: its calls' results are in their rings. */
+  #delivered(laneIndex: number, report: TickReport): void {
+    if (this.#closed) return;
+    const lane = this.#lanes[laneIndex];
+    if (lane === undefined) return;
+    if ('error' in report) {
+      this.#opts.onError?.(new Error(`DSP tick failed: ${report.error}`));
+      return;
+    }
+    for (const channel of lane.channels) channel.deliver();
+    this.#opts.onTick?.(report.stats, laneIndex, report.wallMs);
   }
 
   /** Calls attached, across lanes. */
@@ -147,12 +179,15 @@ export class DspHost {
     return channel;
   }
 
-  /** Starts a DSP tick on every idle lane that has calls and whose last tick began ≥ one period ago. */
+  /**
+   * Starts a DSP tick on every lane the host drives (the main-thread lane) that is idle, has calls
+   * and whose last tick began ≥ one period ago. Worker lanes tick by themselves.
+   */
   tick(nowMs: number): void {
     if (this.#closed) return;
     for (let i = 0; i < this.#lanes.length; i++) {
       const lane = this.#lanes[i] as Lane;
-      if (lane.busy || lane.channels.size === 0 || nowMs - lane.lastStartMs < DSP_TICK_MS - 2) continue;
+      if (lane.selfTicking || lane.busy || lane.channels.size === 0 || nowMs - lane.lastStartMs < DSP_TICK_MS - 2) continue;
       lane.busy = true;
       lane.lastStartMs = nowMs;
       const started = performance.now();
