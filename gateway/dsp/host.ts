@@ -25,6 +25,12 @@ export function resolveDspWorkers(setting: number | 'auto', cores = availablePar
 
 /** DSP tick period (ms): one 20 ms frame; Silero windows (32 ms) fall due in 5 ticks out of 8. */
 export const DSP_TICK_MS = 20;
+/**
+ * Tick period of a worker lane (ms): half a frame, so that a frame waits at most 10 ms for its
+ * tick and a hiccup of the thread (a garbage collection, a busy core) has ~45 ms before the
+ * 60 ms frame deadline instead of ~30. Windows due are batched per tick as before.
+ */
+export const WORKER_TICK_MS = 10;
 
 interface Lane {
   run(task: DspTask): Promise<unknown>;
@@ -135,7 +141,7 @@ export class DspHost {
         const index = lanes.length;
         const { lane, port } = threadLane((report) => host && host.#delivered(index, report));
         lanes.push(lane);
-        await lane.run({ op: 'init', modelPath: opts.modelPath, echoCancellation, port, periodMs: DSP_TICK_MS });
+        await lane.run({ op: 'init', modelPath: opts.modelPath, echoCancellation, port, periodMs: WORKER_TICK_MS });
       }
     } catch (error) {
       await Promise.allSettled(lanes.map((l) => l.close()));
