@@ -1,7 +1,7 @@
 /**
  * DSP placement: calls are pinned to a DSP lane for their whole life (their VAD and echo state
  * live there). A lane is a piscina worker thread (one thread per pool, tasks in order), or the
- * main thread itself when `gateway.dsp_workers` is 0. A worker lane ticks by itself every 20 ms
+ * main thread itself when `gateway.dsp_workers` is 0. A worker lane ticks by itself every 10 ms
  * while it has calls and reports each tick on a message port, upon which its channels deliver
  * their results; the main-thread lane is ticked by the gateway tick through `tick()`.
  */
@@ -15,12 +15,14 @@ import { DspCore, type TickStats } from './core.ts';
 import type { DspTask, TickReport } from './worker.ts';
 
 /**
- * Worker threads for `gateway.dsp_workers`: a number as given, `auto` one per core (at least one),
- * so that the echo canceller and the VAD can use every core once the calls need more than one.
- * @example resolveDspWorkers('auto', 2) // 2
+ * Worker threads for `gateway.dsp_workers`: a number as given, `auto` one per core but one (at
+ * least one): the main thread (carrier sockets, codecs, the conversation engine's requests) keeps a
+ * core of its own. On 2 cores one worker held 100 calls where two held 100 at more CPU and lost
+ * more frames at 120 (bench `capacity`).
+ * @example resolveDspWorkers('auto', 4) // 3
  */
 export function resolveDspWorkers(setting: number | 'auto', cores = availableParallelism()): number {
-  return setting === 'auto' ? Math.max(1, cores) : setting;
+  return setting === 'auto' ? Math.max(1, cores - 1) : setting;
 }
 
 /** DSP tick period (ms): one 20 ms frame; Silero windows (32 ms) fall due in 5 ticks out of 8. */

@@ -23,10 +23,10 @@ export const GatewaySection = z
     /** Where the gateway reaches control's internal API. */
     control_url: zHttpUrl().default('http://127.0.0.1:8080'),
     /**
-     * DSP worker threads (VAD, AEC); 0 runs DSP on the main thread; `auto` is one per core, so that
-     * DSP can use every core under load. Below saturation fewer workers cost less per call (on 2
-     * cores shared with other work, one worker held 60 calls where two held 40, bench `capacity`)
-     * but one worker is a hard ceiling: at 100 calls it missed 54 % of frame deadlines, two 3 %.
+     * DSP worker threads (VAD, AEC); 0 runs DSP on the main thread; `auto` is one per core but one
+     * (at least one), leaving the main thread (sockets, codecs, engine requests) a core of its own.
+     * On 2 cores shared with the bench's callers, one worker held 100 calls at 91 % of a core, two
+     * held 100 at 103 % and lost more frames at 120 (bench `capacity`).
      */
     dsp_workers: z.union([z.literal('auto'), zIntIn(0, 64)]).default('auto'),
     /** Calls refused beyond this (503 at upgrade); protects calls already up. */
