@@ -2,7 +2,8 @@
  * The gateway: root of the ownership tree. Gateway → {uWS listener, DSP lanes, sessions, the
  * tick}; each CallSession → {carrier link, DSP slot, turn machine, pacer, engine, timers}.
  * One 10 ms tick (running only while calls are up) paces every call's outbound audio, checks turn
- * timeouts, and starts the DSP lanes' 20 ms ticks.
+ * timeouts, and starts the 20 ms DSP tick of a main-thread lane (`dsp_workers: 0`); worker lanes
+ * tick by themselves.
  */
 import pino, { type Logger } from 'pino';
 import type { us_listen_socket } from 'uWebSockets.js';
