@@ -20,7 +20,7 @@ interface PlacementRun {
   readonly event_loop_max_ms: number | null;
   readonly result_latency_ms: Record<string, number | null>;
   readonly late_frames: number;
-  /** Wall time of a DSP tick for all calls, as the main thread sees it (task round trip for the worker). */
+  /** Wall time of a DSP tick for all calls (on the main thread in-thread; measured by the worker itself on a worker lane). */
   readonly tick_ms: Record<string, number | null>;
 }
 
