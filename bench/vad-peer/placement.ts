@@ -2,7 +2,7 @@
  * Where the DSP runs: N calls' DSP (resampling, echo canceller with a silent far end, batched VAD)
  * in-thread (`gateway.dsp_workers: 0`) and then on one worker thread, fed 20 ms at a time from
  * the main thread exactly as the sessions do (each frame arrives as ACS JSON and is decoded by the
- * ACS codec on the main thread), ticked the way the gateway ticks (10 ms, DSP every 20 ms). Reports process CPU per frame, the main thread's event-loop delay, and how long a VAD
+ * ACS codec on the main thread), ticked the way the gateway ticks (in-thread: a 10 ms tick with DSP every 20 ms; worker lanes tick themselves every 10 ms). Reports process CPU per frame, the main thread's event-loop delay, and how long a VAD
  * result takes from the arrival of the frame that completes its window to its delivery.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
