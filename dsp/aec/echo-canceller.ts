@@ -126,13 +126,16 @@ export class EchoCanceller {
     this.suppression = options.suppression ?? true;
     const slots = this.maxLag + this.P + 2;
     const arena = options.kernels === 'scalar' ? null : KernelArena.forThisThread();
-    const fft = arena === null ? new RealFft(2 * B) : simdRealFft(arena, 2 * B);
-    this.region = arena === null ? null : arena.region(EchoPathFilter.regionBytes(B, this.P, slots));
-    if (this.region !== null && arena !== null) {
+    let fft: RealFft;
+    if (arena === null) {
+      fft = new RealFft(2 * B);
+      this.region = null;
+      this.epf = new EchoPathFilter(B, this.P, slots, fs, fft);
+    } else {
+      fft = simdRealFft(arena, 2 * B);
+      this.region = arena.region(EchoPathFilter.regionBytes(B, this.P, slots));
       this.epf = new EchoPathFilter(B, this.P, slots, fs, fft, arena.kernels, this.region);
       regions.register(this, this.region, this);
-    } else {
-      this.epf = new EchoPathFilter(B, this.P, slots, fs, fft);
     }
     this.sup = new ResidualEchoSuppressor(B, fs, fft);
     this.latencySamples = this.suppression ? this.sup.latencySamples : 0;

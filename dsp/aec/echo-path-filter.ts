@@ -230,8 +230,7 @@ export class EchoPathFilter {
       this.gRe[f] = mu[f]! * this.ebRe[f]!;
       this.gIm[f] = mu[f]! * this.ebIm[f]!;
     }
-    if (this.kernels !== null) this.bg.adaptSimd(this.kernels, this.history, this.prevSlots, this.prevActive, this.gRe, this.gIm, this.prop);
-    else this.bg.adapt(this.history, this.prevSlots, this.prevActive, this.gRe, this.gIm, this.prop);
+    this.bg.adapt(this.kernels, this.history, this.prevSlots, this.prevActive, this.gRe, this.gIm, this.prop);
     // Some partitions per block get their gradient constraint (alternately updated MDF), in both
     // filters at once. The wrapped-around half of an unconstrained partition can hold part of the
     // echo (at an aliased lag); if only the background were cleaned, the foreground would keep a

@@ -17,7 +17,7 @@ export interface SpectrumHistory {
  *
  * @example
  * PartitionedFilter.filterPair(null, fg, bg, history, slots, active, fgLive, bgLive, scratch, fgRe, fgIm, bgRe, bgIm);
- * bg.adapt(history, slots, active, gRe, gIm, prop); // G = mu·E
+ * bg.adapt(null, history, slots, active, gRe, gIm, prop); // G = mu·E
  */
 export class PartitionedFilter {
   /** Number of partitions. */
@@ -202,10 +202,11 @@ export class PartitionedFilter {
   /**
    * Unconstrained gradient step: W_k(f) += prop[k]·conj(X_{slot[k]}(f))·G(f), with G = mu·E the
    * step-weighted error spectrum (computed once per block, shared by every partition), skipping
-   * partitions whose `active` flag is 0 (silent far end: zero gradient).
-   * The circular-convolution part is removed later, a few partitions per block ({@link constrain}).
+   * partitions whose `active` flag is 0 (silent far end: zero gradient). With `kernels`, the SIMD
+   * kernel runs instead (bit-identical; the weights, history and gradient must be arena views).
+   * The circular-convolution part is removed later, a few partitions per block ({@link constrainWith}).
    */
-  adapt(history: SpectrumHistory, slots: Int32Array, active: Uint8Array, gRe: Float64Array, gIm: Float64Array, prop: Float64Array): void {
+  adapt(kernels: KernelExports | null, history: SpectrumHistory, slots: Int32Array, active: Uint8Array, gRe: Float64Array, gIm: Float64Array, prop: Float64Array): void {
     const K = this.bins;
     const wr = this.re;
     const wi = this.im;
@@ -216,6 +217,11 @@ export class PartitionedFilter {
       if (p === 0 || active[k] === 0) continue;
       const xb = slots[k]! * K;
       const wb = k * K;
+      if (kernels !== null) {
+        // Byte offsets of the partition's weights and far-end slot (both f32).
+        kernels.adapt(wr.byteOffset + 4 * wb, wi.byteOffset + 4 * wb, hr.byteOffset + 4 * xb, hi.byteOffset + 4 * xb, gRe.byteOffset, gIm.byteOffset, K, p);
+        continue;
+      }
       for (let f = 0; f < K; f++) {
         const xr = hr[xb + f]!;
         const xi = hi[xb + f]!;
@@ -228,37 +234,10 @@ export class PartitionedFilter {
     }
   }
 
-  /** {@link adapt} through the SIMD kernel (arrays in the kernels' arena). */
-  adaptSimd(kernels: KernelExports, history: SpectrumHistory, slots: Int32Array, active: Uint8Array, gRe: Float64Array, gIm: Float64Array, prop: Float64Array): void {
-    const K = this.bins;
-    const wr = this.re.byteOffset;
-    const wi = this.im.byteOffset;
-    const hr = history.re.byteOffset;
-    const hi = history.im.byteOffset;
-    for (let k = 0; k < this.partitions; k++) {
-      const p = prop[k]!;
-      if (p === 0 || active[k] === 0) continue;
-      const xb = 4 * slots[k]! * K;
-      const wb = 4 * k * K;
-      kernels.adapt(wr + wb, wi + wb, hr + xb, hi + xb, gRe.byteOffset, gIm.byteOffset, K, p);
-    }
-  }
-
   /**
-   * Gradient constraint of partition k: back to time, zero the second half of its 2B taps (the
-   * part that would wrap around in overlap-save), forward again. `time` is 2B scratch.
-   */
-  constrain(k: number, fft: RealFft, time: Float64Array): void {
-    const re = this.partRe[k]!;
-    const im = this.partIm[k]!;
-    fft.inverse(re, im, time);
-    time.fill(0, fft.size / 2, fft.size);
-    fft.forward(time, re, im);
-  }
-
-  /**
-   * {@link constrain} of partition k of this filter and of `other` (same shape) as paired
-   * transforms; `time` and `otherTime` are 2B scratch each.
+   * Gradient constraint of partition k of this filter and of `other` (same shape), as paired
+   * transforms: back to time, zero the second half of the 2B taps (the part that would wrap around
+   * in overlap-save), forward again. `time` and `otherTime` are 2B scratch each.
    */
   constrainWith(other: PartitionedFilter, k: number, fft: RealFft, time: Float64Array, otherTime: Float64Array): void {
     const re = this.partRe[k]!;

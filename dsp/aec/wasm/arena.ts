@@ -36,7 +36,7 @@ interface WasmApi {
 const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
 const PAGE = 65536;
-/** Address space reserved for a thread's regions: 1 GiB, ~2,500 cancellers at 16 kHz (reserved, not resident). */
+/** Address space reserved for a thread's regions: 1 GiB, ~5,000 cancellers at 16 kHz (~200 KB each; reserved, not resident). */
 const MAX_PAGES = 16384;
 /** Bytes below this offset are left to the module (it declares no data today). */
 const BASE = 1024;

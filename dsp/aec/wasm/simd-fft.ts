@@ -19,6 +19,9 @@ interface StagePlan {
 
 const cache = new WeakMap<KernelArena, Map<number, RealFft>>();
 
+/** The first `n` values of `x` (itself when it has exactly `n`: no view in the usual case). */
+const head = (x: Samples, n: number): Samples => (x.length === n ? x : x.subarray(0, n));
+
 /**
  * The thread's transform of `size` points on `arena`'s kernels; a plain {@link RealFft} when the
  * size needs a radix the kernels lack (a prime factor above 5).
@@ -101,7 +104,7 @@ export class SimdRealFft extends RealFft {
     const ta = this.#ta.byteOffset;
     const re = this.#faRe;
     const im = this.#faIm;
-    this.#ta.set(input.length === this.size ? input : input.subarray(0, this.size));
+    this.#ta.set(head(input, this.size));
     this.#forward(ta, ta, re.byteOffset, im.byteOffset, re.byteOffset, im.byteOffset);
     outRe.set(re);
     outIm.set(im);
@@ -112,8 +115,8 @@ export class SimdRealFft extends RealFft {
     const ia = this.#faIm;
     const rb = this.#fbRe;
     const ib = this.#fbIm;
-    this.#ta.set(a.length === this.size ? a : a.subarray(0, this.size));
-    this.#tb.set(b.length === this.size ? b : b.subarray(0, this.size));
+    this.#ta.set(head(a, this.size));
+    this.#tb.set(head(b, this.size));
     this.#forward(this.#ta.byteOffset, this.#tb.byteOffset, ra.byteOffset, ia.byteOffset, rb.byteOffset, ib.byteOffset);
     aRe.set(ra);
     aIm.set(ia);
@@ -124,8 +127,8 @@ export class SimdRealFft extends RealFft {
   override inverse(inRe: Samples, inIm: Samples, output: Samples): void {
     const re = this.#faRe;
     const im = this.#faIm;
-    re.set(inRe.length === this.bins ? inRe : inRe.subarray(0, this.bins));
-    im.set(inIm.length === this.bins ? inIm : inIm.subarray(0, this.bins));
+    re.set(head(inRe, this.bins));
+    im.set(head(inIm, this.bins));
     const ta = this.#ta.byteOffset;
     this.#inverse(re.byteOffset, im.byteOffset, re.byteOffset, im.byteOffset, ta, ta);
     output.set(this.#ta);
@@ -137,10 +140,10 @@ export class SimdRealFft extends RealFft {
     const ia = this.#faIm;
     const rb = this.#fbRe;
     const ib = this.#fbIm;
-    ra.set(aRe.length === K ? aRe : aRe.subarray(0, K));
-    ia.set(aIm.length === K ? aIm : aIm.subarray(0, K));
-    rb.set(bRe.length === K ? bRe : bRe.subarray(0, K));
-    ib.set(bIm.length === K ? bIm : bIm.subarray(0, K));
+    ra.set(head(aRe, K));
+    ia.set(head(aIm, K));
+    rb.set(head(bRe, K));
+    ib.set(head(bIm, K));
     this.#inverse(ra.byteOffset, ia.byteOffset, rb.byteOffset, ib.byteOffset, this.#ta.byteOffset, this.#tb.byteOffset);
     a.set(this.#ta);
     b.set(this.#tb);
