@@ -53,18 +53,15 @@ export function httpStream(url: URL, init: HttpRequestInit): Promise<IncomingMes
       req.destroy(signal?.reason instanceof Error ? signal.reason : new HttpTransportError('aborted', false));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
-    const done = (): void => {
-      clearTimeout(timer);
-    };
     req.on('response', (res) => {
       settled = true;
-      done();
+      clearTimeout(timer);
       // The caller's abort still ends the body; removed once the body has ended or failed.
       res.once('close', () => signal?.removeEventListener('abort', onAbort));
       resolve(res);
     });
     req.on('error', (error) => {
-      done();
+      clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       if (settled) return;
       settled = true;

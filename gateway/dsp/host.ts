@@ -37,8 +37,8 @@ export const WORKER_TICK_MS = 10;
 interface Lane {
   run(task: DspTask): Promise<unknown>;
   close(): Promise<void>;
-  /** True when the lane ticks by itself (worker threads); false when `tick()` drives it. */
-  readonly selfTicking: boolean;
+  /** A lane the host ticks (the main-thread lane); worker lanes, which tick by themselves, have none. */
+  readonly tick?: () => Promise<TickStats>;
   readonly channels: Set<DspChannel>;
   busy: boolean;
   lastStartMs: number;
@@ -74,13 +74,12 @@ function threadLane(onReport: (report: TickReport) => void): { lane: Lane; port:
   port1.unref();
   return {
     lane: {
-      run: (task) => pool.run(task, task.op === 'init' && task.port !== undefined ? { transferList: [task.port] } : {}),
+      run: (task) => pool.run(task, task.op === 'init' ? { transferList: [task.port] } : {}),
       // Graceful: lets a queued close task finish before the thread ends.
       close: async () => {
         await pool.close();
         port1.close();
       },
-      selfTicking: true,
       channels: new Set(),
       busy: false,
       lastStartMs: 0,
@@ -100,14 +99,12 @@ async function inlineLane(modelPath: string | undefined, echoCancellation: boole
           return core.open(task.config);
         case 'close':
           return core.close(task.slotId);
-        case 'tick':
-          return core.tick();
         case 'init':
           return undefined;
       }
     },
+    tick: () => core.tick(),
     close: () => model.close(),
-    selfTicking: false,
     channels: new Set(),
     busy: false,
     lastStartMs: 0,
@@ -195,17 +192,17 @@ export class DspHost {
     if (this.#closed) return;
     for (let i = 0; i < this.#lanes.length; i++) {
       const lane = this.#lanes[i] as Lane;
-      if (lane.selfTicking || lane.busy || lane.channels.size === 0 || nowMs - lane.lastStartMs < DSP_TICK_MS - 2) continue;
+      if (lane.tick === undefined || lane.busy || lane.channels.size === 0 || nowMs - lane.lastStartMs < DSP_TICK_MS - 2) continue;
       lane.busy = true;
       lane.lastStartMs = nowMs;
       const started = performance.now();
       lane
-        .run({ op: 'tick' })
+        .tick()
         .then((stats) => {
           lane.busy = false;
           if (this.#closed) return;
           for (const channel of lane.channels) channel.deliver();
-          this.#opts.onTick?.(stats as TickStats, i, performance.now() - started);
+          this.#opts.onTick?.(stats, i, performance.now() - started);
         })
         .catch((error) => {
           lane.busy = false;

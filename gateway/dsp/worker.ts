@@ -3,10 +3,10 @@
  * thread keeps one {@link DspCore}: one Silero session and the state of every call pinned here.
  * Tasks are control only (init, open, close); audio moves through each call's shared rings.
  *
- * The thread keeps its own 20 ms tick while it has calls, and reports each finished tick on the
- * port it was given at init: a pause of the main thread (a garbage collection, a burst of
- * requests) then delays only the delivery of results, never the processing of audio already in
- * the rings. (The `tick` task remains for a host that drives ticks itself.)
+ * The thread ticks by itself every `periodMs` (set at init) while it has calls, and reports each
+ * finished tick on the port it was given at init: a pause of the main thread (a garbage
+ * collection, a burst of requests) then delays only the delivery of results, never the processing
+ * of audio already in the rings.
  */
 import type { MessagePort } from 'node:worker_threads';
 import { SileroModel } from '../vad/index.ts';
@@ -18,13 +18,13 @@ export type DspTask =
       readonly op: 'init';
       readonly modelPath?: string | undefined;
       readonly echoCancellation?: boolean | undefined;
-      /** Where finished ticks are reported; with it, the thread ticks by itself every `periodMs`. */
-      readonly port?: MessagePort | undefined;
-      readonly periodMs?: number | undefined;
+      /** Where finished ticks are reported (transferred with the task). */
+      readonly port: MessagePort;
+      /** The thread's tick period, ms. */
+      readonly periodMs: number;
     }
   | { readonly op: 'open'; readonly config: SlotConfig }
-  | { readonly op: 'close'; readonly slotId: number }
-  | { readonly op: 'tick' };
+  | { readonly op: 'close'; readonly slotId: number };
 
 /** What the thread posts on its port after each tick of its own. */
 export type TickReport = { readonly stats: TickStats; readonly wallMs: number } | { readonly error: string };
@@ -82,12 +82,12 @@ class SelfClock {
 }
 
 /** Runs one task; the pool runs them one at a time, in order. */
-export default async function handle(task: DspTask): Promise<TickStats | number | undefined> {
+export default async function handle(task: DspTask): Promise<number | undefined> {
   switch (task.op) {
     case 'init': {
       core ??= SileroModel.load(task.modelPath).then((model) => new DspCore(model, undefined, task.echoCancellation ?? true));
       const c = await core;
-      if (task.port !== undefined && clock === undefined) clock = new SelfClock(c, task.port, task.periodMs ?? 20);
+      clock ??= new SelfClock(c, task.port, task.periodMs);
       return undefined;
     }
     case 'open':
@@ -100,7 +100,5 @@ export default async function handle(task: DspTask): Promise<TickStats | number 
       if (c.slots === 0) clock?.stop();
       return c.slots;
     }
-    case 'tick':
-      return (await ready()).tick();
   }
 }

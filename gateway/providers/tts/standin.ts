@@ -1,4 +1,5 @@
 /** TTS client of the stand-in service (`bench/standins/tts-server.ts` protocol: POST JSON, chunked PCM back). */
+import type { IncomingMessage } from 'node:http';
 import { httpStream } from '../../../control/contract/index.ts';
 import { ProviderError, retryableStatus } from '../errors.ts';
 import { pcm16FromBytes } from './resample.ts';
@@ -24,7 +25,7 @@ export function createStandinTts(baseUrl: string): TtsProvider {
 async function* synthesize(baseUrl: string, request: TtsRequest, signal: AbortSignal): AsyncGenerator<Int16Array> {
   const url = new URL('/v1/synthesize', baseUrl);
   const body = JSON.stringify({ text: request.text, sample_rate_hz: request.sampleRateHz, voice: request.voice.voice, lang: request.voice.lang, style: request.style, rate: request.rate });
-  let res: Awaited<ReturnType<typeof httpStream>>;
+  let res: IncomingMessage;
   try {
     res = await httpStream(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal, timeoutMs: RESPONSE_TIMEOUT_MS });
   } catch (error) {
