@@ -8,12 +8,34 @@ import { spawn, spawnSync } from 'node:child_process';
 /** Milliseconds of synthetic speech per character of text: ~14 characters/s, a calm phone voice. */
 export const DEFAULT_MS_PER_CHAR = 70;
 
+/** Sentences kept by {@link synthVoice}: a bench speaks the same few thousands of times. */
+const MEMO_ENTRIES = 256;
+const memo = new Map<string, Int16Array>();
+
 /**
  * A voiced, non-silent signal for `text`: ~125 Hz harmonics, 4 syllables/s, a short gap between words.
+ * The result is shared with later calls for the same text and settings (the last 256 are kept):
+ * read it, do not write it. Synthesising a sentence takes milliseconds of CPU, which at 100 calls
+ * would make the stand-in a large share of the machine the bench measures.
  * @example synthVoice('Hello there.', 16000).length // ≈ 0.84 s of samples
  */
 export function synthVoice(text: string, sampleRateHz: number, options: { msPerChar?: number; rate?: number } = {}): Int16Array {
   const msPerChar = (options.msPerChar ?? DEFAULT_MS_PER_CHAR) / (options.rate ?? 1);
+  const key = `${sampleRateHz}|${msPerChar}|${text}`;
+  const hit = memo.get(key);
+  if (hit !== undefined) {
+    // Most recently used last, so the oldest entry is the first to go.
+    memo.delete(key);
+    memo.set(key, hit);
+    return hit;
+  }
+  const pcm = synthesize(text, sampleRateHz, msPerChar);
+  memo.set(key, pcm);
+  if (memo.size > MEMO_ENTRIES) memo.delete(memo.keys().next().value!);
+  return pcm;
+}
+
+function synthesize(text: string, sampleRateHz: number, msPerChar: number): Int16Array {
   const words = text.trim().split(/\s+/).filter((w) => w !== '');
   const totalMs = Math.max(200, text.trim().length * msPerChar);
   const out = new Int16Array(Math.round((totalMs / 1000) * sampleRateHz));

@@ -72,6 +72,13 @@ describe('http transport', () => {
     await expect(read).rejects.toThrow();
   });
 
+  it('does not queue a stream behind other open streams to the same origin', async () => {
+    // 100 calls each holding a sentence of audio open: every one gets its headers at once.
+    const opened = await Promise.all(Array.from({ length: 100 }, () => httpStream(new URL('/drip', base), { method: 'GET', timeoutMs: 2000 })));
+    expect(opened.map((r) => r.statusCode)).toEqual(Array(100).fill(200));
+    for (const r of opened) r.destroy();
+  });
+
   it('reports an unreachable server as a transport error, not a timeout', async () => {
     const err = await httpText(new URL('http://127.0.0.1:9/x'), { method: 'GET', timeoutMs: 2000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HttpTransportError);
