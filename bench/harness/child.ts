@@ -13,6 +13,8 @@ export interface BenchChild {
   readonly pid: number;
   readonly url: string;
   readonly port: number;
+  /** Further URLs the child serves, by name (the stand-ins child's three services). */
+  readonly urls: Readonly<Record<string, string>>;
   readonly channel: ChildChannel;
   readonly process: ChildProcess;
   /** Stops the child; idempotent. */
@@ -45,7 +47,7 @@ export async function startChild(
   });
   closeSync(log);
   const channel = new ChildChannel(child);
-  const ready = await new Promise<{ url: string; port: number }>((resolve, reject) => {
+  const ready = await new Promise<{ url: string; port: number; urls: Readonly<Record<string, string>> }>((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`${name} not ready within ${readyTimeoutMs} ms (log: ${logFile})`)), readyTimeoutMs);
     const fail = (error: Error) => {
       clearTimeout(timer);
@@ -56,7 +58,7 @@ export async function startChild(
       const msg = raw as ChildMessage;
       if (msg.type === 'ready') {
         clearTimeout(timer);
-        resolve({ url: msg.url, port: msg.port });
+        resolve({ url: msg.url, port: msg.port, urls: msg.urls ?? {} });
       } else if (msg.type === 'failed') fail(new Error(`${name} failed to start: ${msg.message.split('\n').slice(0, 3).join(' | ')} (log: ${logFile})`));
     });
     child.once('exit', (code, signal) => fail(new Error(`${name} exited (${signal ?? code}) while starting (log: ${logFile})`)));
@@ -67,6 +69,7 @@ export async function startChild(
     pid: child.pid!,
     url: ready.url,
     port: ready.port,
+    urls: ready.urls,
     channel,
     process: child,
     close() {

@@ -1,5 +1,5 @@
 /**
- * Messages between a bench and the processes it starts (control, gateway), over Node's IPC
+ * Messages between a bench and the processes it starts (control, gateway, stand-ins), over Node's IPC
  * channel. Every request carries an id; the child answers with the same id.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -9,6 +9,10 @@ export type ChildRequest =
   | { readonly id: number; readonly type: 'create-calls'; readonly count: number; readonly numberPrefix: string }
   | { readonly id: number; readonly type: 'stats' }
   | { readonly id: number; readonly type: 'reset-stats' }
+  /** Stand-ins child: what the caller of `callId` says next. */
+  | { readonly id: number; readonly type: 'transcript'; readonly callId: string; readonly text: string }
+  /** Stand-ins child: {@link StandinLateness} since the previous such request. */
+  | { readonly id: number; readonly type: 'lateness' }
   | { readonly id: number; readonly type: 'close' };
 
 /** A request without its id (distributes over the union, unlike `Omit`). */
@@ -28,9 +32,23 @@ export interface ChildStats {
   readonly heapUsedMb: number;
 }
 
+/** A latency summary (ms). */
+export interface LatenessSummary {
+  readonly p50: number | null;
+  readonly p99: number | null;
+  readonly max: number | null;
+}
+
+/** How late the stand-ins delivered, after their configured delays (ms). */
+export interface StandinLateness {
+  readonly stt_final: LatenessSummary;
+  readonly llm_first_token: LatenessSummary;
+  readonly tts_first_byte: LatenessSummary;
+}
+
 /** What a child sends. */
 export type ChildMessage =
-  | { readonly type: 'ready'; readonly url: string; readonly port: number }
+  | { readonly type: 'ready'; readonly url: string; readonly port: number; readonly urls?: Readonly<Record<string, string>> }
   | { readonly type: 'failed'; readonly message: string }
   | { readonly id: number; readonly type: 'reply'; readonly ok: true; readonly value: unknown }
   | { readonly id: number; readonly type: 'reply'; readonly ok: false; readonly message: string };

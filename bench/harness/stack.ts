@@ -1,8 +1,7 @@
 /**
- * The whole system for a bench run: the LLM and STT stand-ins in this process (the callers'
- * process, so the STT stand-in can be told what each caller says), the TTS stand-in, control and
- * the gateway each in a child process, with a temporary SQLite store, the same secrets, and the
- * stand-ins' delays.
+ * The whole system for a bench run: the stand-in services (LLM, STT, TTS), control and the gateway
+ * each in a child process (the callers stay in this one), with a temporary SQLite store, the same
+ * secrets, and the stand-ins' delays.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { signMediaToken } from '../../control/contract/index.ts';
-import { startLlmStandin, startSttStandin, type LlmStandin, type SttStandin } from '../standins/index.ts';
 import { scrapeMetrics, type PromText } from '../lib/prometheus.ts';
 import { otherCpus, pinThisProcess, startChild, type BenchChild } from './child.ts';
-import type { ChildStats } from './ipc.ts';
+import type { ChildStats, StandinLateness } from './ipc.ts';
+import type { StandinsChildOptions } from './standins-child.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -56,16 +55,16 @@ export interface BenchCall {
 
 /** A running stack. */
 export interface Stack {
-  readonly llm: LlmStandin;
-  readonly stt: SttStandin;
-  /** The TTS stand-in runs in its own process (see tts-child.ts). */
-  readonly tts: BenchChild;
+  /** LLM, STT and TTS stand-ins (see standins-child.ts). */
+  readonly standins: BenchChild;
   readonly control: BenchChild;
   readonly gateway: BenchChild;
   /** Creates inbound ACS calls in control and signs their media URLs. */
   createCalls(count: number): Promise<BenchCall[]>;
   /** The STT stand-in's transcript hook: recognizer utterances of `callId` carry `text` from now on. */
   onTranscript(callId: string, text: string): void;
+  /** How late the stand-ins delivered since the previous call of this. */
+  standinLateness(): Promise<StandinLateness>;
   /** The gateway's `/metrics`, or undefined if it serves none. */
   gatewayMetrics(): Promise<PromText | undefined>;
   gatewayStats(): Promise<ChildStats>;
@@ -93,18 +92,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const pinRest = rest === undefined ? {} : { cpus: rest };
   if (rest !== undefined && !pinThisProcess(rest)) throw new Error('taskset could not pin the bench process (is util-linux installed?)');
   try {
-    const said = new Map<string, string>();
-    const llm = await startLlmStandin({ ttftMs: t.llmTtftMs, tokensPerSec: t.llmTokensPerSec, respond: () => ({ content: options.reply }) });
-    closers.push(() => llm.close());
-    const stt = await startSttStandin({
-      finalDelayMs: t.sttFinalMs,
-      // A recognizer utterance takes its text when its first partial is due, which is in the silence
-      // before the caller speaks: the callers announce their coming sentence (see CallerOptions.onTranscript).
-      transcript: (u) => (u.callId === undefined ? '' : (said.get(u.callId) ?? '')),
-    });
-    closers.push(() => stt.close());
-    const tts = await startChild('tts', join(HERE, 'tts-child.ts'), { BENCH_TTS: JSON.stringify({ ttfbMs: t.ttsTtfbMs, realtimeFactor: t.ttsRealtimeFactor }) }, join(options.logDir, 'tts.log'), pinRest);
-    closers.push(() => tts.close());
+    const standinOptions: StandinsChildOptions = {
+      sttFinalMs: t.sttFinalMs,
+      llmTtftMs: t.llmTtftMs,
+      llmTokensPerSec: t.llmTokensPerSec,
+      ttsTtfbMs: t.ttsTtfbMs,
+      ttsRealtimeFactor: t.ttsRealtimeFactor,
+      reply: options.reply,
+    };
+    const standins = await startChild('standins', join(HERE, 'standins-child.ts'), { BENCH_STANDINS: JSON.stringify(standinOptions) }, join(options.logDir, 'standins.log'), pinRest);
+    closers.push(() => standins.close());
+    const llm = { url: standins.urls.llm! };
+    const stt = { url: standins.urls.stt! };
+    const tts = { url: standins.urls.tts! };
 
     const mediaKey = randomBytes(32).toString('hex');
     const base = {
@@ -137,9 +137,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     let callBatch = 0;
     return {
-      llm,
-      stt,
-      tts,
+      standins,
       control,
       gateway,
       async createCalls(count) {
@@ -153,8 +151,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         }));
       },
       onTranscript(callId, text) {
-        said.set(callId, text);
+        // A caller announces its next sentence seconds before saying it: the IPC message is there first.
+        void standins.channel.request({ type: 'transcript', callId, text }).catch(() => undefined);
       },
+      standinLateness: () => standins.channel.request<StandinLateness>({ type: 'lateness' }),
       async gatewayMetrics() {
         try {
           return await scrapeMetrics(`http://127.0.0.1:${gateway.port}/metrics`);

@@ -113,6 +113,35 @@ export function wait(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * Resolves at `atMs` on the `performance.now()` clock (at once when it has passed), or rejects when
+ * `signal` aborts. Steps scheduled from one start time keep their configured timing even when one
+ * timer fires late, instead of adding every lateness to the steps after it.
+ */
+export function waitUntil(atMs: number, signal: AbortSignal): Promise<void> {
+  return wait(atMs - performance.now(), signal);
+}
+
+/**
+ * How late a stand-in delivered what it promised (ms after the configured instant): a stand-in that
+ * shares a loaded machine with the bench adds its own delay to every latency measured through it.
+ */
+export class Lateness {
+  #samples: number[] = [];
+
+  /** Records one delivery due at `dueMs` (`performance.now()` clock) and made now. */
+  record(dueMs: number): void {
+    this.#samples.push(Math.max(0, performance.now() - dueMs));
+  }
+
+  /** The samples recorded since the last take (one per answer: a run's worth is small). */
+  take(): number[] {
+    const out = this.#samples;
+    this.#samples = [];
+    return out;
+  }
+}
+
 /** An AbortSignal aborted when the client closes the connection before the answer is complete. */
 export function requestSignal(req: IncomingMessage, res: ServerResponse): AbortSignal {
   const controller = new AbortController();

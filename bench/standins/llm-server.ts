@@ -5,7 +5,7 @@
  * deployment and is overridable per server and per reply.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HttpError, listen, readBody, readJson, requestSignal, sendJson, wait, writeChunk } from './http.ts';
+import { HttpError, Lateness, listen, readBody, readJson, requestSignal, sendJson, wait, waitUntil, writeChunk } from './http.ts';
 import { pcmBytes, synthVoice } from './voice.ts';
 
 /** A chat message as the OpenAI API receives it. */
@@ -94,6 +94,8 @@ export interface LlmStandin {
   readonly speeches: SpeechRequest[];
   /** Streamed chat requests the client abandoned before the end (aborts, barge-in). */
   readonly abandoned: ChatRequest[];
+  /** How late each streamed reply's first token left, after its arrival plus the TTFT. */
+  readonly firstTokenLateness: Lateness;
   close(): Promise<void>;
 }
 
@@ -113,8 +115,10 @@ export async function startLlmStandin(options: LlmStandinOptions = {}): Promise<
   const ttftMs = options.ttftMs ?? 300;
   const tokensPerSec = options.tokensPerSec ?? 50;
   const respond = options.respond ?? defaultRespond;
+  const firstTokenLateness = new Lateness();
 
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const arrivedAt = performance.now();
     const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname.replace(/\/+$/, '');
     try {
@@ -131,7 +135,7 @@ export async function startLlmStandin(options: LlmStandinOptions = {}): Promise<
         res.on('close', () => {
           if (!res.writableFinished) abandoned.push(request);
         });
-        await chat(req, res, request, await respond(request), ttftMs, tokensPerSec);
+        await chat(req, res, request, await respond(request), { arrivedAt, ttftMs, tokensPerSec, firstTokenLateness });
         return;
       }
       if (path.endsWith('/audio/transcriptions')) return await transcription(req, res, transcriptions, options.transcribe);
@@ -143,7 +147,7 @@ export async function startLlmStandin(options: LlmStandinOptions = {}): Promise<
     }
   };
   const server = await listen(handler, options.port);
-  return { url: `${server.baseUrl}/v1`, azureEndpoint: server.baseUrl, requests, transcriptions, speeches, abandoned, close: () => server.close() };
+  return { url: `${server.baseUrl}/v1`, azureEndpoint: server.baseUrl, requests, transcriptions, speeches, abandoned, firstTokenLateness, close: () => server.close() };
 }
 
 /** Echoes the last user message: enough for smoke tests that do not script replies. */
@@ -158,8 +162,22 @@ export function tokenize(text: string): string[] {
   return text.match(/\s*\S+\s*/g) ?? (text === '' ? [] : [text]);
 }
 
-/** Answers one chat request; false when the client went away first. */
-async function chat(req: IncomingMessage, res: ServerResponse, request: ChatRequest, reply: ScriptedReply, ttftMs: number, tokensPerSec: number): Promise<boolean> {
+/** When and how fast one request is answered. */
+interface ChatTiming {
+  /** Arrival of the request (`performance.now()`): the first token is due `ttftMs` after it. */
+  readonly arrivedAt: number;
+  readonly ttftMs: number;
+  readonly tokensPerSec: number;
+  readonly firstTokenLateness: Lateness;
+}
+
+/**
+ * Answers one chat request; false when the client went away first. Streamed tokens leave on a
+ * schedule from the request's arrival (first at TTFT, then one every 1/rate), like a service
+ * generating on its own machine: a late timer delays one token, not all the ones after it.
+ */
+async function chat(req: IncomingMessage, res: ServerResponse, request: ChatRequest, reply: ScriptedReply, timing: ChatTiming): Promise<boolean> {
+  const { arrivedAt, ttftMs, tokensPerSec } = timing;
   if ('error' in reply) {
     const status = reply.error.status;
     const type = status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'server_error' : 'invalid_request_error';
@@ -184,7 +202,7 @@ async function chat(req: IncomingMessage, res: ServerResponse, request: ChatRequ
 
   if (request.stream !== true) {
     try {
-      await wait(first + gap * Math.max(0, completionTokens - 1), signal);
+      await waitUntil(arrivedAt + first + gap * Math.max(0, completionTokens - 1), signal);
     } catch {
       return false;
     }
@@ -206,17 +224,20 @@ async function chat(req: IncomingMessage, res: ServerResponse, request: ChatRequ
       signal,
     );
   try {
-    await wait(first, signal);
+    const firstAt = arrivedAt + first;
+    await waitUntil(firstAt, signal);
+    timing.firstTokenLateness.record(firstAt);
     await send({ role: 'assistant', content: '', refusal: null });
+    let step = 0;
     for (let i = 0; i < tokens.length; i++) {
-      if (i > 0) await wait(gap, signal);
+      if (i > 0) await waitUntil(firstAt + ++step * gap, signal);
       await send({ content: tokens[i] });
     }
     for (let index = 0; index < calls.length; index++) {
       const call = calls[index]!;
       await send({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] });
       for (const piece of argPieces(call.args)) {
-        await wait(gap, signal);
+        await waitUntil(firstAt + ++step * gap, signal);
         await send({ tool_calls: [{ index, function: { arguments: piece } }] });
       }
     }

@@ -10,7 +10,7 @@
  * "audio_ms"}` `finalDelayMs` after an `end`. Ending the request body ends the session.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { listen, sendJson } from './http.ts';
+import { Lateness, listen, sendJson } from './http.ts';
 
 /** Frame kinds of the request body. */
 export const STT_FRAME = { audio: 1, control: 2 } as const;
@@ -65,6 +65,8 @@ export interface SttStandin {
   /** Base URL for the `standin` STT provider (`stt.standin.url`). */
   readonly url: string;
   readonly sessions: SttSession[];
+  /** How late each final left, after its utterance's end arrived plus the final delay. */
+  readonly finalLateness: Lateness;
   close(): Promise<void>;
 }
 
@@ -74,6 +76,7 @@ export interface SttStandin {
  */
 export async function startSttStandin(options: SttStandinOptions = {}): Promise<SttStandin> {
   const sessions: SttSession[] = [];
+  const finalLateness = new Lateness();
   let nextId = 0;
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -89,10 +92,10 @@ export async function startSttStandin(options: SttStandinOptions = {}): Promise<
       ended: false,
     };
     sessions.push(session);
-    new Recognition(session, req, res, options).run();
+    new Recognition(session, req, res, options, finalLateness).run();
   };
   const server = await listen(handler, options.port);
-  return { url: server.baseUrl, sessions, close: () => server.close() };
+  return { url: server.baseUrl, sessions, finalLateness, close: () => server.close() };
 }
 
 /** One session: parses frames, paces partials by audio received, schedules finals. */
@@ -113,6 +116,7 @@ class Recognition {
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
     readonly options: SttStandinOptions,
+    readonly finalLateness: Lateness,
   ) {}
 
   run(): void {
@@ -194,12 +198,15 @@ class Recognition {
     this.#sentWords = 0;
     this.#text = undefined;
     this.#hint = undefined;
+    const delayMs = this.options.finalDelayMs ?? 150;
+    const dueAt = performance.now() + delayMs;
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
+      this.finalLateness.record(dueAt);
       this.session.utterances.push({ index, text, audioMs, lang });
       this.#send({ type: 'final', utterance: index, text, audio_ms: audioMs });
       if (this.#ending && this.#timers.size === 0) this.#end();
-    }, this.options.finalDelayMs ?? 150);
+    }, delayMs);
     this.#timers.add(timer);
   }
 

@@ -6,7 +6,7 @@
  * `{ "error": { "message" } }` with a 4xx/5xx status.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HttpError, listen, readJson, requestSignal, sendJson, wait, writeChunk } from './http.ts';
+import { HttpError, Lateness, listen, readJson, requestSignal, sendJson, waitUntil, writeChunk } from './http.ts';
 import { espeakAvailable, espeakPcm, pcmBytes, synthVoice } from './voice.ts';
 
 /** A synthesis request as received. */
@@ -42,6 +42,8 @@ export interface TtsStandin {
   /** Base URL for the `standin` TTS provider (`tts.standin.url`). */
   readonly url: string;
   readonly requests: TtsRequest[];
+  /** How late each answer's first audio left, after its arrival plus the time to first byte. */
+  readonly firstByteLateness: Lateness;
   close(): Promise<void>;
 }
 
@@ -57,12 +59,14 @@ export async function startTtsStandin(options: TtsStandinOptions = {}): Promise<
   const factor = options.realtimeFactor ?? 4;
   const chunkMs = options.chunkMs ?? 100;
   const useEspeak = options.voice === 'espeak' && espeakAvailable();
+  const firstByteLateness = new Lateness();
 
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const arrivedAt = performance.now();
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     try {
       if (req.method !== 'POST' || path !== '/v1/synthesize') throw new HttpError(404, `no route ${req.method} ${path}`);
-      const request = parseRequest(await readJson(req));
+      const request = parseRequest(await readJson(req), arrivedAt);
       requests.push(request);
       const failure = options.fail?.(request);
       if (failure) throw new HttpError(failure.status, failure.message ?? `scripted error ${failure.status}`);
@@ -70,17 +74,17 @@ export async function startTtsStandin(options: TtsStandinOptions = {}): Promise<
       const pcm = useEspeak
         ? await espeakPcm(request.text, request.sample_rate_hz, espeakVoice(request.lang), 175 * (request.rate ?? 1), signal)
         : synthVoice(request.text, request.sample_rate_hz, { rate: request.rate ?? 1, ...(options.msPerChar ? { msPerChar: options.msPerChar } : {}) });
-      await stream(res, pcm, request.sample_rate_hz, { ttfbMs, factor, chunkMs }, signal);
+      await stream(res, pcm, request.sample_rate_hz, { startAt: request.receivedAt, ttfbMs, factor, chunkMs, lateness: firstByteLateness }, signal);
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       sendJson(res, error.status, { error: { message: error.message } });
     }
   };
   const server = await listen(handler, options.port);
-  return { url: server.baseUrl, requests, close: () => server.close() };
+  return { url: server.baseUrl, requests, firstByteLateness, close: () => server.close() };
 }
 
-function parseRequest(body: unknown): TtsRequest {
+function parseRequest(body: unknown, receivedAt: number): TtsRequest {
   const b = (body ?? {}) as Record<string, unknown>;
   if (typeof b.text !== 'string' || b.text.trim() === '') throw new HttpError(400, 'text must be a non-empty string');
   if (b.text.length > 5000) throw new HttpError(400, 'text longer than 5000 characters');
@@ -93,7 +97,7 @@ function parseRequest(body: unknown): TtsRequest {
     ...(typeof b.lang === 'string' ? { lang: b.lang } : {}),
     ...(typeof b.style === 'string' ? { style: b.style } : {}),
     ...(typeof b.rate === 'number' ? { rate: b.rate } : {}),
-    receivedAt: performance.now(),
+    receivedAt,
   };
 }
 
@@ -107,17 +111,20 @@ async function stream(
   res: ServerResponse,
   pcm: Int16Array,
   rateHz: number,
-  t: { ttfbMs: number; factor: number; chunkMs: number },
+  t: { startAt: number; ttfbMs: number; factor: number; chunkMs: number; lateness: Lateness },
   signal: AbortSignal,
 ): Promise<void> {
   res.writeHead(200, { 'content-type': 'application/octet-stream', 'x-sample-rate': String(rateHz), 'transfer-encoding': 'chunked' });
   const bytes = pcmBytes(pcm);
   const chunkBytes = Math.max(2, Math.round((rateHz * t.chunkMs) / 1000) * 2);
   const gapMs = Number.isFinite(t.factor) && t.factor > 0 ? t.chunkMs / t.factor : 0;
+  // Chunks leave on a schedule from the request's arrival: a late timer delays one chunk only.
+  const firstAt = t.startAt + t.ttfbMs;
   try {
-    await wait(t.ttfbMs, signal);
-    for (let i = 0; i < bytes.length; i += chunkBytes) {
-      if (i > 0 && gapMs > 0) await wait(gapMs, signal);
+    await waitUntil(firstAt, signal);
+    t.lateness.record(firstAt);
+    for (let i = 0, k = 0; i < bytes.length; i += chunkBytes, k++) {
+      if (k > 0 && gapMs > 0) await waitUntil(firstAt + k * gapMs, signal);
       await writeChunk(res, bytes.subarray(i, i + chunkBytes), signal);
     }
     res.end();

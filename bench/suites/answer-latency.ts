@@ -19,6 +19,7 @@ import { runWarnings, watchMachine, type MachineLoad } from '../lib/machine.ts';
 import { progress } from '../lib/progress.ts';
 import { pick, round, summarize } from '../lib/stats.ts';
 import { aggregateTurns } from '../lib/turns.ts';
+import type { StandinLateness } from '../harness/ipc.ts';
 import { DEFAULT_TIMING, startStack, type StackTiming } from '../harness/stack.ts';
 import { gatewayReported, loadCallerVoices, resultsDir, stageMeans, writeLatencyCharts } from './common.ts';
 
@@ -85,6 +86,7 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   });
   progress(started, `stack up: control ${stack.control.url} (pid ${stack.control.pid}), gateway :${stack.gateway.port} (pid ${stack.gateway.pid})`);
   try {
+    await stack.standinLateness();
     const r = await runCalls(stack, {
       calls: o.calls,
       durationMs: o.seconds * 1000,
@@ -97,7 +99,7 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
       minAnswerMs: o.timing.silenceMs / 2,
       seed: o.seed,
     });
-    const result = buildResult(o, floor, r, machine());
+    const result = buildResult(o, floor, r, machine(), await stack.standinLateness());
     printSummary(result);
     return result;
   } finally {
@@ -105,7 +107,7 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
   }
 }
 
-function buildResult(o: Options, floor: ReturnType<typeof latencyFloor>, r: CallRunResult, load: MachineLoad): Record<string, unknown> {
+function buildResult(o: Options, floor: ReturnType<typeof latencyFloor>, r: CallRunResult, load: MachineLoad, lateness: StandinLateness): Record<string, unknown> {
   const agg = aggregateTurns(r.reports, floor.floorMs);
   const latency = summarize(agg.answerLatencyMs);
   const overhead = summarize(agg.overheadMs);
@@ -156,14 +158,22 @@ function buildResult(o: Options, floor: ReturnType<typeof latencyFloor>, r: Call
     gateway_rss_mb: { before: round(r.gatewayRssMb.before), peak: round(r.gatewayRssMb.peak) },
     caller_process_cpu_pct: round(r.callerCpuPct),
     caller_send_lateness_ms: pick(r.callerLatenessMs, ['p50', 'p99', 'max'], 2),
+    standin_lateness_ms: lateness,
     machine: load,
-    warnings: runWarnings(load, r.callerLatenessMs.p99, framesLateSteady !== null && framesInSteady ? framesLateSteady / framesInSteady : null, 2),
+    warnings: [...runWarnings(load, r.callerLatenessMs.p99, framesLateSteady !== null && framesInSteady ? framesLateSteady / framesInSteady : null, 2), ...latenessWarnings(lateness)],
     targets: {
       'gateway_overhead_ms.p99 < 5': overhead.count > 0 ? overhead.p99 < 5 : null,
       ...(o.speculative === 'on' ? { 'ratio_to_floor.p50 < 0.8': ratio.count > 0 ? ratio.p50 < 0.8 : null } : {}),
     },
     charts: [`${tag}-cdf.svg`, `${tag}-overhead-cdf.svg`, `${tag}-waterfall.svg`],
   };
+}
+
+/** Stand-ins that kept their delays late add to every latency measured through them. */
+function latenessWarnings(l: StandinLateness): string[] {
+  const late = Object.entries(l).filter(([, v]) => v.p99 !== null && v.p99 > 10);
+  if (late.length === 0) return [];
+  return [`the stand-ins ran late (${late.map(([k, v]) => `${k} p99 ${v.p99} ms`).join(', ')}): the floor was not held, and the overhead includes their delay`];
 }
 
 function printSummary(r: Record<string, unknown>): void {
@@ -180,6 +190,7 @@ function printSummary(r: Record<string, unknown>): void {
   console.log(`  frames late           ${r.frames_late ?? 'n/a (no /metrics)'} of ${r.frames_in ?? 'n/a'} frames in (steady state: ${r.frames_late_steady ?? 'n/a'} of ${r.frames_in_steady ?? 'n/a'})`);
   console.log(`  gateway event loop    lag ${j(r.event_loop_lag_ms)}, ELU ${r.gateway_elu}, CPU ${r.gateway_cpu_pct}% of a core, RSS ${j(r.gateway_rss_mb)} MB`);
   console.log(`  caller process        CPU ${r.caller_process_cpu_pct}%, frame send lateness ms ${j(r.caller_send_lateness_ms)}`);
+  console.log(`  stand-ins late ms     ${j(r.standin_lateness_ms)}`);
   console.log(`  targets               ${j(r.targets)}`);
   for (const w of r.warnings as string[]) console.log(`  warning: ${w}`);
 }
