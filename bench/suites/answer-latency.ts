@@ -1,11 +1,13 @@
 /**
  * `npm run bench -- answer-latency [--calls N] [--seconds S] [--speculative on|off] [--json FILE]`
  *
- * Starts the stack (stand-ins here and in a child, control and gateway as child processes), runs N
+ * Starts the stack (stand-ins, control and the gateway as child processes), runs N
  * synthetic ACS callers for S seconds each speaking several turns, and measures per turn the
  * answer latency (end of the caller's speech → first answer audio received), the floor the
  * stand-ins and the silence wait impose, the gateway's overhead above it, barge-in latency, late
  * frames and the gateway's event-loop lag. Charts go to `bench/results/`.
+ *
+ * Calls connect over `--ramp-seconds` (default 0.1 s per call, at most a third of `--seconds`).
  *
  * Other flags: `--silence-ms`, `--stt-ms`, `--ttft-ms`, `--tokens-per-sec`, `--tts-ms` (the
  * floor), `--echo-db`, `--echo-ms`, `--bargein` (probability per turn), `--dsp-workers`, `--seed`,
@@ -26,10 +28,21 @@ import { gatewayReported, loadCallerVoices, resultsDir, stageMeans, writeLatency
 /** What the agent answers: the first piece ends with "!" so the splitter cuts it without waiting for the next token. */
 export const BENCH_REPLY = 'I am sorry to hear that! Let me note the details of the accident in your claim. Could you tell me when exactly it happened?';
 
+/**
+ * Calls connect this far apart by default (10 calls a second, at most over a third of the run).
+ * Every caller follows the same script, so calls that connect together take their turns together:
+ * at 25 ms apart the first turns of 100 calls all end within ~2.5 s, a burst three times the
+ * steady rate that measures a thundering-herd start rather than 100 calls in progress. A real
+ * centre with 100 calls of a few minutes sees well under one new call a second.
+ */
+const DEFAULT_ARRIVAL_MS = 100;
+
 /** The suite's parsed flags. */
 interface Options {
   readonly calls: number;
   readonly seconds: number;
+  /** Connections spread over this long (ms). */
+  readonly rampMs: number;
   readonly speculative: 'on' | 'off';
   readonly timing: StackTiming;
   readonly echoDelayMs: number;
@@ -47,9 +60,12 @@ function parseOptions(args: BenchArgs): Options {
   if (speculative !== 'on' && speculative !== 'off') throw new Error(`--speculative expects on or off, got "${speculative}"`);
   if (calls < 1 || seconds < 10) throw new Error('--calls must be ≥ 1 and --seconds ≥ 10 (a turn and its answer take several seconds)');
   const dspWorkers = args.flags.get('dsp-workers');
+  const rampSeconds = numberFlag(args, 'ramp-seconds', Math.min((calls * DEFAULT_ARRIVAL_MS) / 1000, seconds / 3));
+  if (!(rampSeconds >= 0) || rampSeconds > seconds / 2) throw new Error(`--ramp-seconds must be between 0 and half of --seconds (${seconds / 2}), got ${rampSeconds}`);
   return {
     calls,
     seconds,
+    rampMs: rampSeconds * 1000,
     speculative,
     timing: {
       silenceMs: numberFlag(args, 'silence-ms', DEFAULT_TIMING.silenceMs),
@@ -90,6 +106,7 @@ export async function run(args: BenchArgs): Promise<Record<string, unknown>> {
     const r = await runCalls(stack, {
       calls: o.calls,
       durationMs: o.seconds * 1000,
+      rampMs: o.rampMs,
       voices,
       startedMs: started,
       echoDelayMs: o.echoDelayMs,
@@ -124,6 +141,7 @@ function buildResult(o: Options, floor: ReturnType<typeof latencyFloor>, r: Call
     speculative: o.speculative === 'on',
     calls: o.calls,
     seconds: o.seconds,
+    ramp_seconds: o.rampMs / 1000,
     gateway_cpus: o.gatewayCpus ?? 'all',
     turns: agg.answered,
     turns_spoken: agg.turns,
