@@ -33,6 +33,8 @@ export function audioDataMessage(pcm: Int16Array, participantRawId: string, time
  */
 export function decodeAgentMessage(message: string | Buffer): AgentMessage {
   if (typeof message !== 'string') throw new Error(`expected a text message, got ${message.length} binary bytes`);
+  const fast = plainAudio(message);
+  if (fast !== undefined) return { kind: 'audio', pcm: fast };
   let parsed: unknown;
   try {
     parsed = JSON.parse(message);
@@ -52,6 +54,26 @@ export function decodeAgentMessage(message: string | Buffer): AgentMessage {
     return { kind: 'audio', pcm };
   }
   return { kind: 'other', type: String(obj.kind) };
+}
+
+/** What the ACS SDK's `createOutboundAudioData` writes around the base64 audio. */
+const AUDIO_HEAD = '{"kind":"audioData","audioData":{"data":"';
+const AUDIO_TAIL = '","isSilent":false},"stopAudio":{}}';
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * The audio of an outbound AudioData written exactly as the SDK writes it, decoded straight into
+ * an aligned array; undefined for anything else (the general path parses and checks it).
+ */
+function plainAudio(message: string): Int16Array | undefined {
+  if (!message.startsWith(AUDIO_HEAD) || !message.endsWith(AUDIO_TAIL)) return undefined;
+  const data = message.slice(AUDIO_HEAD.length, message.length - AUDIO_TAIL.length);
+  if (data.length % 4 !== 0 || !BASE64.test(data)) return undefined;
+  const bytes = (data.length / 4) * 3 - (data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0);
+  const pcm = new Int16Array(bytes >> 1);
+  const out = Buffer.from(pcm.buffer, 0, pcm.byteLength);
+  out.write(data, 'base64');
+  return pcm;
 }
 
 /** Largest absolute sample of a frame. */

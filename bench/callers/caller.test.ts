@@ -24,6 +24,21 @@ describe('acs protocol', () => {
     expect(() => decodeAgentMessage('not json')).toThrow(/not JSON/);
     expect(() => decodeAgentMessage('{"kind":"AudioData","audioData":{}}')).toThrow(/audioData.data/);
   });
+
+  it('reads the SDK-shaped AudioData in place and anything near it through the parser', () => {
+    const frame = Int16Array.from({ length: 320 }, (_, i) => (i * 211) % 30_000 - 15_000);
+    const data = Buffer.from(frame.buffer).toString('base64');
+    const sdk = `{"kind":"audioData","audioData":{"data":"${data}","isSilent":false},"stopAudio":{}}`;
+    const reordered = JSON.stringify({ audioData: { isSilent: false, data }, kind: 'audioData' });
+    for (const m of [sdk, reordered]) {
+      const out = decodeAgentMessage(m);
+      expect(out.kind === 'audio' && Array.from(out.pcm)).toEqual(Array.from(frame));
+    }
+    // Same head and tail but not base64 inside: not taken for audio bytes.
+    expect(() => decodeAgentMessage('{"kind":"audioData","audioData":{"data":"a\\"b","isSilent":false},"stopAudio":{}}')).not.toThrow();
+    const odd = decodeAgentMessage(`{"kind":"audioData","audioData":{"data":"${Buffer.from([1, 0, 2]).toString('base64')}","isSilent":false},"stopAudio":{}}`);
+    expect(odd.kind === 'audio' && Array.from(odd.pcm)).toEqual([1]);
+  });
 });
 
 describe('audio paths', () => {

@@ -18,6 +18,9 @@ export const STT_FRAME = { audio: 1, control: 2 } as const;
 /** Largest frame accepted (1 s of 48 kHz audio is 96 kB; anything bigger is a broken client). */
 const MAX_FRAME_BYTES = 256 * 1024;
 
+/** Byte order of typed arrays here: 16-bit LE PCM is read through a view only when it matches. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** One utterance as the stand-in saw it. */
 export interface SttUtterance {
   readonly sessionId: string;
@@ -178,9 +181,14 @@ class Recognition {
     const n = payload.length >> 1;
     if (n === 0) return false;
     let sum = 0;
-    for (let i = 0; i < n; i++) {
-      const v = payload.readInt16LE(i * 2);
-      sum += v * v;
+    if ((payload.byteOffset & 1) === 0 && LITTLE_ENDIAN) {
+      const pcm = new Int16Array(payload.buffer, payload.byteOffset, n);
+      for (let i = 0; i < n; i++) sum += pcm[i]! * pcm[i]!;
+    } else {
+      for (let i = 0; i < n; i++) {
+        const v = payload.readInt16LE(i * 2);
+        sum += v * v;
+      }
     }
     const threshold = this.options.voicedRms ?? 100;
     return sum / n > threshold * threshold;
