@@ -61,21 +61,21 @@ describe('stand-in STT client', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const received = (bytes: number) => new Promise<void>((resolve) => (onData = () => void (body.length >= bytes && resolve())));
-    const frameBytes = 5 + 960 * 2; // three 20 ms frames per batch
+    const frameBytes = 5 + 1600 * 2; // five 20 ms frames per batch
     try {
       const stream = createStandinStt(`http://127.0.0.1:${(server.address() as AddressInfo).port}`).open({ lang: 'en-US', callId: 'c', onResult: () => undefined });
       // Ten batches in one go (the socket still holds the earlier ones), then ten one at a time.
-      for (let i = 0; i < 30; i++) stream.write(frame(i));
+      for (let i = 0; i < 50; i++) stream.write(frame(i));
       await received(10 * frameBytes);
-      for (let i = 30; i < 60; i++) {
+      for (let i = 50; i < 100; i++) {
         stream.write(frame(i));
-        if (i % 3 === 2) await received(((i + 1) / 3) * frameBytes);
+        if (i % 5 === 4) await received(((i + 1) / 5) * frameBytes);
       }
       for (let b = 0; b < 20; b++) {
         const at = b * frameBytes;
-        expect([body[at], body.readUInt32LE(at + 1)]).toEqual([1, 1920]);
+        expect([body[at], body.readUInt32LE(at + 1)]).toEqual([1, 3200]);
         const samples = new Int16Array(body.buffer.slice(body.byteOffset + at + 5, body.byteOffset + at + frameBytes));
-        expect([samples[0], samples[319], samples[320], samples[959]]).toEqual([3 * b, 3 * b, 3 * b + 1, 3 * b + 2]);
+        expect([samples[0], samples[319], samples[320], samples[1599]]).toEqual([5 * b, 5 * b, 5 * b + 1, 5 * b + 4]);
       }
       await stream.close();
     } finally {
