@@ -192,7 +192,9 @@ export class DspCore {
     for (let s = views.ref.peek(); s >= 0; s = views.ref.peek()) {
       if (slot.echo.needsReference) {
         const n = slot.refResampler.process(views.ref.frameAt(s), slot.refScratch);
-        slot.timeline.write(slot.refScratch.subarray(0, n), views.ref.metaAt(s, 0));
+        const late = slot.timeline.write(slot.refScratch.subarray(0, n), views.ref.metaAt(s, 0));
+        // Caller frames (320 samples at 16 kHz) already processed without this audio.
+        if (late > 0) Atomics.add(views.stats, STAT.aecMissed, Math.ceil(late / 320));
       }
       views.ref.release();
     }
@@ -232,7 +234,7 @@ export class DspCore {
     if (slot.echo.needsReference) {
       // Its far end is what played over the frame's 20 ms, on a sample-exact cursor (not the
       // frame's own jittered arrival, which would repeat or skip far samples): see NearClock.
-      if (!slot.timeline.read(slot.far, slot.nearClock.next(slot.lastArrivalMs) * 16)) Atomics.add(slot.views.stats, STAT.aecMissed, 1);
+      slot.timeline.read(slot.far, slot.nearClock.next(slot.lastArrivalMs) * 16);
       slot.echo.process(near, slot.far, slot.clean);
       clean = slot.clean;
     }

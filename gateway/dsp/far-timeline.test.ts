@@ -9,7 +9,7 @@ describe('FarTimeline', () => {
     t.write(ramp(320, 1), 1000); // samples 1000..1319
     t.write(ramp(320, 321), 1320); // contiguous
     const out = new Int16Array(400);
-    expect(t.read(out, 900)).toBe(true);
+    t.read(out, 900);
     expect(out[99]).toBe(0);
     expect(out[100]).toBe(1);
     expect(out[399]).toBe(300);
@@ -31,12 +31,25 @@ describe('FarTimeline', () => {
     expect(out[0]).toBe(0); // the old block is not mistaken for it
   });
 
-  it('says when the reference is missing while the agent audio is flowing', () => {
+  it('does not count a reference that ended: the agent stopped, the caller frames go on', () => {
     const t = new FarTimeline();
-    t.write(ramp(320, 1), 16_000);
     const out = new Int16Array(320);
-    expect(t.read(out, 16_160)).toBe(false); // runs past what has been laid down so far
-    expect(t.read(out, 40_000)).toBe(true); // long after: the agent simply stopped
+    expect(t.write(ramp(320, 1), 16_000)).toBe(0);
+    // Caller frames (read contiguously, as the near clock does) run on past the agent's audio.
+    for (let at = 15_680; at < 40_000; at += 320) t.read(out, at);
+    // The agent's next answer is laid down ahead of the caller frames: nothing of it is late.
+    expect(t.write(ramp(320, 1), 40_320)).toBe(0);
+  });
+
+  it('reports late samples when the reference for an already read frame arrives afterwards', () => {
+    const t = new FarTimeline();
+    const out = new Int16Array(320);
+    t.write(ramp(320, 1), 0);
+    t.read(out, 320); // the frame after: nothing laid down for it yet
+    expect(t.write(ramp(320, 321), 320)).toBe(320); // its audio arrives only now
+    expect(t.write(ramp(320, 641), 640)).toBe(0); // the next one in time
+    t.read(out, 640);
+    expect(out[0]).toBe(641);
   });
 
   it('keeps audio laid down 760 ms ahead of the frame being read (pacer lead + input ring + one frame)', () => {
@@ -45,7 +58,7 @@ describe('FarTimeline', () => {
     // Agent audio sent up to 100 ms ahead while the DSP thread works through 640 ms of caller frames.
     for (let at = start; at < start + 16 * 780; at += 320) t.write(ramp(320, (at - start) / 16 + 1), at);
     const out = new Int16Array(320);
-    expect(t.read(out, start)).toBe(true);
+    t.read(out, start);
     expect(out[0]).toBe(1);
     expect(out[319]).toBe(320);
   });

@@ -22,13 +22,19 @@ export class FarTimeline {
   #writePos = -1;
   /** One past the last sample ever written (-1: none). */
   #coveredUntil = -1;
+  /** One past the last sample ever read (-1: none). */
+  #readUntil = -1;
 
   /**
    * Lays `pcm` from `startSample` on, or right after the previous write if it starts within
    * 1 ms of where that one ended (frames resampled one by one drift by a sample or two).
+   * Returns how many of its samples came too late: already read (as silence) for a caller frame,
+   * whose echo was then cancelled without them. A reference merely ending (the agent stopped)
+   * is not late: only audio that does arrive for a span already read counts.
    */
-  write(pcm: Int16Array, startSample: number): void {
+  write(pcm: Int16Array, startSample: number): number {
     let pos = this.#writePos >= 0 && Math.abs(startSample - this.#writePos) <= 16 ? this.#writePos : Math.round(startSample);
+    const late = Math.max(0, Math.min(pos + pcm.length, this.#readUntil) - Math.max(pos, this.#coveredUntil));
     // Block by block (a frame touches at most a few 10 ms blocks), not sample by sample.
     for (let i = 0; i < pcm.length; ) {
       const block = Math.floor(pos / BLOCK);
@@ -45,17 +51,14 @@ export class FarTimeline {
     }
     this.#writePos = pos;
     if (pos > this.#coveredUntil) this.#coveredUntil = pos;
+    return late;
   }
 
-  /**
-   * Copies `out.length` samples starting at `startSample` into `out` (silence where nothing played).
-   * Returns false when the reference is missing: the agent's audio was flowing (written within the
-   * last second) but has not been laid down this far yet.
-   */
-  read(out: Int16Array, startSample: number): boolean {
+  /** Copies `out.length` samples starting at `startSample` into `out` (silence where nothing played). */
+  read(out: Int16Array, startSample: number): void {
     let pos = Math.round(startSample);
     const end = pos + out.length;
-    const aligned = !(end > this.#coveredUntil && this.#coveredUntil > pos - 16000);
+    if (end > this.#readUntil) this.#readUntil = end;
     for (let i = 0; i < out.length; ) {
       const block = Math.floor(pos / BLOCK);
       const slot = ((block % BLOCKS) + BLOCKS) % BLOCKS;
@@ -66,6 +69,5 @@ export class FarTimeline {
       i += n;
       pos += n;
     }
-    return aligned;
   }
 }

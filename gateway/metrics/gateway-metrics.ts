@@ -55,7 +55,7 @@ export class GatewayMetrics {
     this.framesLate = meter.createCounter(METRIC.framesLate, { description: 'Frames processed after their deadline, or dropped because DSP was behind' });
     this.framesRejected = meter.createCounter(METRIC.badFrames, { description: 'Inbound messages refused (bad JSON, base64, size, type, flood)' });
     this.aecDropped = meter.createCounter(METRIC.aecDropped, { description: 'Frames the echo canceller dropped (missed its deadline)' });
-    this.aecMissed = meter.createCounter(METRIC.aecMissed, { description: 'Frames passed through without an aligned reference' });
+    this.aecMissed = meter.createCounter(METRIC.aecMissed, { description: 'Caller frames processed before the agent audio that played over them reached the echo canceller (their echo cancelled against silence)' });
     this.aecDelay = meter.createHistogram(METRIC.aecDelay, { unit: 'ms', description: 'Estimated echo delay', advice: { explicitBucketBoundaries: [...LATENCY_BUCKETS_MS] } });
     this.callsStarted = meter.createCounter(METRIC.callsStarted, { description: 'Media sessions opened' });
     this.callsEnded = meter.createCounter(METRIC.callsEnded, { description: 'Media sessions closed' });
