@@ -23,19 +23,10 @@ import { pick, round, summarize } from '../lib/stats.ts';
 import { aggregateTurns } from '../lib/turns.ts';
 import type { StandinLateness } from '../harness/ipc.ts';
 import { DEFAULT_TIMING, startStack, type StackTiming } from '../harness/stack.ts';
-import { gatewayReported, loadCallerVoices, resultsDir, stageMeans, writeLatencyCharts } from './common.ts';
+import { defaultRampSeconds, gatewayReported, loadCallerVoices, resultsDir, stageMeans, writeLatencyCharts } from './common.ts';
 
 /** What the agent answers: the first piece ends with "!" so the splitter cuts it without waiting for the next token. */
 export const BENCH_REPLY = 'I am sorry to hear that! Let me note the details of the accident in your claim. Could you tell me when exactly it happened?';
-
-/**
- * Calls connect this far apart by default (10 calls a second, at most over a third of the run).
- * Every caller follows the same script, so calls that connect together take their turns together:
- * at 25 ms apart the first turns of 100 calls all end within ~2.5 s, a burst three times the
- * steady rate that measures a thundering-herd start rather than 100 calls in progress. A real
- * centre with 100 calls of a few minutes sees well under one new call a second.
- */
-const DEFAULT_ARRIVAL_MS = 100;
 
 /** The suite's parsed flags. */
 interface Options {
@@ -60,7 +51,7 @@ function parseOptions(args: BenchArgs): Options {
   if (speculative !== 'on' && speculative !== 'off') throw new Error(`--speculative expects on or off, got "${speculative}"`);
   if (calls < 1 || seconds < 10) throw new Error('--calls must be ≥ 1 and --seconds ≥ 10 (a turn and its answer take several seconds)');
   const dspWorkers = args.flags.get('dsp-workers');
-  const rampSeconds = numberFlag(args, 'ramp-seconds', Math.min((calls * DEFAULT_ARRIVAL_MS) / 1000, seconds / 3));
+  const rampSeconds = numberFlag(args, 'ramp-seconds', defaultRampSeconds(calls, seconds));
   if (!(rampSeconds >= 0) || rampSeconds > seconds / 2) throw new Error(`--ramp-seconds must be between 0 and half of --seconds (${seconds / 2}), got ${rampSeconds}`);
   return {
     calls,

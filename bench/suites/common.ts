@@ -26,6 +26,23 @@ export async function loadCallerVoices(startedMs: number): Promise<CallerUtteran
   return CALLER_VOICES.map((_, v) => all.slice(v * CALLER_PHRASES.length, (v + 1) * CALLER_PHRASES.length).map((u) => ({ text: u.text, pcm: u.pcm })));
 }
 
+/**
+ * Calls connect this far apart by default (10 calls a second, at most over a third of the run).
+ * Every caller follows the same script, so calls that connect together take their turns together:
+ * at 25 ms apart the first turns of 100 calls all end within ~2.5 s, a burst three times the
+ * steady rate that measures a thundering-herd start rather than 100 calls in progress. A real
+ * centre with 100 calls of a few minutes sees well under one new call a second.
+ */
+const DEFAULT_ARRIVAL_MS = 100;
+
+/**
+ * Default time over which `calls` calls of `seconds` connect (s).
+ * @example defaultRampSeconds(100, 30) === 10
+ */
+export function defaultRampSeconds(calls: number, seconds: number): number {
+  return Math.min((calls * DEFAULT_ARRIVAL_MS) / 1000, seconds / 3);
+}
+
 /** The gateway's latency stage histograms (SPEC §6), mean over the run (ms); empty without /metrics. */
 export function stageMeans(before: PromText | undefined, after: PromText | undefined): Record<string, number | null> {
   const out: Record<string, number | null> = {};
