@@ -34,8 +34,9 @@ describe('acs protocol', () => {
       const out = decodeAgentMessage(m);
       expect(out.kind === 'audio' && Array.from(out.pcm)).toEqual(Array.from(frame));
     }
-    // Same head and tail but not base64 inside: not taken for audio bytes.
-    expect(() => decodeAgentMessage('{"kind":"audioData","audioData":{"data":"a\\"b","isSilent":false},"stopAudio":{}}')).not.toThrow();
+    // Same head and tail but a JSON escape inside (`\/` is `/`): read through the parser, not as raw bytes.
+    const escaped = decodeAgentMessage('{"kind":"audioData","audioData":{"data":"AQ\\/A","isSilent":false},"stopAudio":{}}');
+    expect(escaped.kind === 'audio' && Array.from(escaped.pcm)).toEqual([Buffer.from('AQ/A', 'base64').readInt16LE(0)]);
     const odd = decodeAgentMessage(`{"kind":"audioData","audioData":{"data":"${Buffer.from([1, 0, 2]).toString('base64')}","isSilent":false},"stopAudio":{}}`);
     expect(odd.kind === 'audio' && Array.from(odd.pcm)).toEqual([1]);
   });

@@ -102,9 +102,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     };
     const standins = await startChild('standins', join(HERE, 'standins-child.ts'), { BENCH_STANDINS: JSON.stringify(standinOptions) }, join(options.logDir, 'standins.log'), pinRest);
     closers.push(() => standins.close());
-    const llm = { url: standins.urls.llm! };
-    const stt = { url: standins.urls.stt! };
-    const tts = { url: standins.urls.tts! };
+    const urls = standins.urls;
 
     const mediaKey = randomBytes(32).toString('hex');
     const base = {
@@ -114,11 +112,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       cache: { kind: 'memory' },
       rag: { kind: 'sqlite', documents_dir: join(dir, 'documents'), index_path: join(dir, 'rag.sqlite') },
       llm: {
-        fast: { provider: 'openai', endpoint: llm.url, api_key: 'bench', model: 'bench-fast' },
-        slow: { provider: 'openai', endpoint: llm.url, api_key: 'bench', model: 'bench-slow' },
+        fast: { provider: 'openai', endpoint: urls.llm, api_key: 'bench', model: 'bench-fast' },
+        slow: { provider: 'openai', endpoint: urls.llm, api_key: 'bench', model: 'bench-slow' },
       },
-      stt: { provider: 'standin', standin: { url: stt.url } },
-      tts: { provider: 'standin', standin: { url: tts.url } },
+      stt: { provider: 'standin', standin: { url: urls.stt } },
+      tts: { provider: 'standin', standin: { url: urls.tts } },
       features: { vad_silence_timeout_ms: t.silenceMs, speculative_turns: options.speculative },
       telemetry: { log_level: 'warn', prometheus: true },
       control: { port: 0, host: '127.0.0.1' },

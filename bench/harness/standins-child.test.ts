@@ -28,14 +28,14 @@ describe('stand-ins child', () => {
 
     // STT: the caller announced its sentence; the recognizer returns it for that call only.
     await child.channel.request({ type: 'transcript', callId: 'call-1', text: 'my car was hit yesterday' });
-    const finals: string[] = [];
-    const stream = createStandinStt(child.urls.stt!).open({ lang: 'en-US', callId: 'call-1', onResult: (r) => r.kind === 'final' && finals.push(r.text) });
+    let onFinal: (text: string) => void = () => undefined;
+    const final = new Promise<string>((resolve) => (onFinal = resolve));
+    const stream = createStandinStt(child.urls.stt!).open({ lang: 'en-US', callId: 'call-1', onResult: (r) => r.kind === 'final' && onFinal(r.text) });
     const voiced = new Int16Array(320).fill(3000);
     for (let i = 0; i < 25; i++) stream.write(voiced);
     stream.speechEnded();
-    for (let i = 0; i < 100 && finals.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await final).toBe('my car was hit yesterday');
     await stream.close();
-    expect(finals).toEqual(['my car was hit yesterday']);
 
     // LLM: the scripted reply, streamed through the real SDK.
     const openai = new OpenAI({ baseURL: child.urls.llm!, apiKey: 'bench' });

@@ -193,8 +193,8 @@ export class DspCore {
       if (slot.echo.needsReference) {
         const n = slot.refResampler.process(views.ref.frameAt(s), slot.refScratch);
         const late = slot.timeline.write(slot.refScratch.subarray(0, n), views.ref.metaAt(s, 0));
-        // Caller frames (320 samples at 16 kHz) already processed without this audio.
-        if (late > 0) Atomics.add(views.stats, STAT.aecMissed, Math.ceil(late / 320));
+        // Caller frames already processed without this audio.
+        if (late > 0) Atomics.add(views.stats, STAT.aecMissed, Math.ceil(late / FRAME_16K));
       }
       views.ref.release();
     }
