@@ -29,7 +29,11 @@ export interface ChildStats {
   /** Wall time since the last reset (ms). */
   readonly wallMs: number;
   readonly rssMb: number;
+  /** The main thread's JavaScript heap (worker threads have their own, not counted here). */
   readonly heapUsedMb: number;
+  readonly heapTotalMb: number;
+  /** Memory outside the JavaScript heaps: typed-array stores, shared and WebAssembly memory, native buffers. */
+  readonly externalMb: number;
 }
 
 /** A latency summary (ms). */

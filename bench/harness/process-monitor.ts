@@ -39,6 +39,8 @@ export class ProcessMonitor {
       wallMs: performance.now() - this.#wall,
       rssMb: mem.rss / (1024 * 1024),
       heapUsedMb: mem.heapUsed / (1024 * 1024),
+      heapTotalMb: mem.heapTotal / (1024 * 1024),
+      externalMb: mem.external / (1024 * 1024),
     };
   }
 

@@ -36,6 +36,9 @@ interface Step {
   readonly cpu_pct: number | null;
   readonly elu: number | null;
   readonly rss_mb: number | null;
+  /** At the end of the steady window: the main thread's heap (used, reserved) and memory outside the heaps. */
+  readonly main_heap_mb: { used: number | null; total: number | null } | null;
+  readonly external_mb: number | null;
   readonly lag_p99_ms: number | null;
   readonly lag_max_ms: number | null;
   /** Late frames over the steady-state window (connections excluded). */
@@ -132,6 +135,8 @@ function measureStep(calls: number, r: CallRunResult, floorMs: number): Step {
     elu: r.gateway ? round(r.gateway.elu, 3) : null,
     // Peak over the step (sampled every second): steadier than one reading between collections.
     rss_mb: round(r.gatewayRssMb.peak),
+    main_heap_mb: r.gateway ? { used: round(r.gateway.heapUsedMb), total: round(r.gateway.heapTotalMb) } : null,
+    external_mb: r.gateway ? round(r.gateway.externalMb) : null,
     lag_p99_ms: round(lagP99, 2),
     lag_max_ms: r.gateway ? round(r.gateway.lagMs.max, 2) : null,
     frames_late: framesLate,

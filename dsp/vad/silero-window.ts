@@ -74,16 +74,20 @@ export class SileroWindower {
   take(out: Float32Array, offset: number): WindowInfo {
     if (!this.ready) throw new RangeError('no whole window buffered');
     const pending = this.#pending;
-    out.set(this.#context, offset);
-    out.set(pending.subarray(0, SILERO_WINDOW_SAMPLES), offset + SILERO_CONTEXT_SAMPLES);
+    const context = this.#context;
+    out.set(context, offset);
+    // Copy loops rather than set(subarray): no view per window (hot path).
+    const to = offset + SILERO_CONTEXT_SAMPLES;
     let power = 0;
     let silent = true;
     for (let i = 0; i < SILERO_WINDOW_SAMPLES; i++) {
       const s = pending[i] as number;
+      out[to + i] = s;
       power += s * s;
       if (this.#silent[i] === 0) silent = false;
     }
-    this.#context.set(pending.subarray(SILERO_WINDOW_SAMPLES - SILERO_CONTEXT_SAMPLES, SILERO_WINDOW_SAMPLES));
+    const from = SILERO_WINDOW_SAMPLES - SILERO_CONTEXT_SAMPLES;
+    for (let i = 0; i < SILERO_CONTEXT_SAMPLES; i++) context[i] = pending[from + i] as number;
     pending.copyWithin(0, SILERO_WINDOW_SAMPLES, this.#filled);
     this.#silent.copyWithin(0, SILERO_WINDOW_SAMPLES, this.#filled);
     this.#filled -= SILERO_WINDOW_SAMPLES;

@@ -175,7 +175,7 @@ export class DspCore {
       if (due === 0) break;
       if (rows === 0) continue;
       // state is [2, rows, 128]: the second plane starts after `rows` rows of the first.
-      this.#state.set(this.#plane1.subarray(0, rows * SILERO_STATE_SIZE), rows * SILERO_STATE_SIZE);
+      copy(this.#state, rows * SILERO_STATE_SIZE, this.#plane1, 0, rows * SILERO_STATE_SIZE);
       const t0 = performance.now();
       await this.#model.infer(rows, this.#input, this.#state, this.#probs, this.#stateOut);
       stats.inferMs += performance.now() - t0;
@@ -192,7 +192,7 @@ export class DspCore {
     for (let s = views.ref.peek(); s >= 0; s = views.ref.peek()) {
       if (slot.echo.needsReference) {
         const n = slot.refResampler.process(views.ref.frameAt(s), slot.refScratch);
-        const late = slot.timeline.write(slot.refScratch.subarray(0, n), views.ref.metaAt(s, 0));
+        const late = slot.timeline.write(slot.refScratch, views.ref.metaAt(s, 0), n);
         // Caller frames already processed without this audio.
         if (late > 0) Atomics.add(views.stats, STAT.aecMissed, Math.ceil(late / FRAME_16K));
       }
@@ -213,7 +213,8 @@ export class DspCore {
       }
       const n = slot.inResampler.process(views.in.frameAt(s), slot.scratch);
       views.in.release();
-      slot.fifo.set(n === slot.scratch.length ? slot.scratch : slot.scratch.subarray(0, n), slot.fifoLen);
+      const { fifo, scratch, fifoLen } = slot;
+      for (let k = 0; k < n; k++) fifo[fifoLen + k] = scratch[k] as number;
       slot.fifoLen += n;
       while (slot.fifoLen >= FRAME_16K) {
         slot.near.set(slot.fifoHead);
@@ -264,9 +265,9 @@ export class DspCore {
 
   /** Copies a call's oldest pending window and state into batch row `row` (rows ≤ calls ≤ capacity). */
   #gather(slot: Slot, row: number): void {
-    this.#input.set(slot.pending.subarray(0, SILERO_INPUT_SAMPLES), row * SILERO_INPUT_SAMPLES);
-    this.#state.set(slot.state.subarray(0, SILERO_STATE_SIZE), row * SILERO_STATE_SIZE);
-    this.#plane1.set(slot.state.subarray(SILERO_STATE_SIZE), row * SILERO_STATE_SIZE);
+    copy(this.#input, row * SILERO_INPUT_SAMPLES, slot.pending, 0, SILERO_INPUT_SAMPLES);
+    copy(this.#state, row * SILERO_STATE_SIZE, slot.state, 0, SILERO_STATE_SIZE);
+    copy(this.#plane1, row * SILERO_STATE_SIZE, slot.state, SILERO_STATE_SIZE, SILERO_STATE_SIZE);
     this.#rows[row] = slot;
   }
 
@@ -274,8 +275,8 @@ export class DspCore {
     for (let row = 0; row < rows; row++) {
       const slot = this.#rows[row] as Slot;
       // The output state has the batch's own size: plane stride is `rows`, not the capacity.
-      slot.state.set(this.#stateOut.subarray(row * SILERO_STATE_SIZE, (row + 1) * SILERO_STATE_SIZE), 0);
-      slot.state.set(this.#stateOut.subarray((rows + row) * SILERO_STATE_SIZE, (rows + row + 1) * SILERO_STATE_SIZE), SILERO_STATE_SIZE);
+      copy(slot.state, 0, this.#stateOut, row * SILERO_STATE_SIZE, SILERO_STATE_SIZE);
+      copy(slot.state, SILERO_STATE_SIZE, this.#stateOut, (rows + row) * SILERO_STATE_SIZE, SILERO_STATE_SIZE);
       Atomics.add(slot.views.stats, STAT.windowsInferred, 1);
       this.#emit(slot, this.#probs[row] as number);
     }
@@ -298,4 +299,9 @@ export class DspCore {
     slot.pendingArrival.copyWithin(0, 1, n + 1);
     slot.pendingFlags.copyWithin(0, 1, n + 1);
   }
+}
+
+/** Copies `n` values from `src[from…]` to `dst[to…]`: a loop, not `set(subarray)`, so no view per copy (hot path). */
+function copy(dst: Float32Array, to: number, src: Float32Array, from: number, n: number): void {
+  for (let i = 0; i < n; i++) dst[to + i] = src[from + i] as number;
 }

@@ -30,13 +30,15 @@ export class FarTimeline {
    * 1 ms of where that one ended (frames resampled one by one drift by a sample or two).
    * Returns how many of its samples came too late: already read (as silence) for a caller frame,
    * whose echo was then cancelled without them. A reference merely ending (the agent stopped)
-   * is not late: only audio that does arrive for a span already read counts.
+   * is not late: only audio that does arrive for a span already read counts. `length` takes a
+   * prefix of `pcm` (a reused buffer), without a view per frame.
    */
-  write(pcm: Int16Array, startSample: number): number {
+  write(pcm: Int16Array, startSample: number, length = pcm.length): number {
     let pos = this.#writePos >= 0 && Math.abs(startSample - this.#writePos) <= 16 ? this.#writePos : Math.round(startSample);
-    const late = Math.max(0, Math.min(pos + pcm.length, this.#readUntil) - Math.max(pos, this.#coveredUntil));
-    // Block by block (a frame touches at most a few 10 ms blocks), not sample by sample.
-    for (let i = 0; i < pcm.length; ) {
+    const late = Math.max(0, Math.min(pos + length, this.#readUntil) - Math.max(pos, this.#coveredUntil));
+    const store = this.#pcm;
+    // Block by block (a frame touches at most a few 10 ms blocks); copy loops, no views (hot path).
+    for (let i = 0; i < length; ) {
       const block = Math.floor(pos / BLOCK);
       const slot = ((block % BLOCKS) + BLOCKS) % BLOCKS;
       if (this.#stamp[slot] !== block) {
@@ -44,8 +46,9 @@ export class FarTimeline {
         this.#stamp[slot] = block;
       }
       const offset = pos - block * BLOCK;
-      const n = Math.min(BLOCK - offset, pcm.length - i);
-      this.#pcm.set(pcm.subarray(i, i + n), slot * BLOCK + offset);
+      const n = Math.min(BLOCK - offset, length - i);
+      const to = slot * BLOCK + offset - i;
+      for (let k = i; k < i + n; k++) store[to + k] = pcm[k] as number;
       i += n;
       pos += n;
     }
@@ -59,13 +62,16 @@ export class FarTimeline {
     let pos = Math.round(startSample);
     const end = pos + out.length;
     if (end > this.#readUntil) this.#readUntil = end;
+    const store = this.#pcm;
     for (let i = 0; i < out.length; ) {
       const block = Math.floor(pos / BLOCK);
       const slot = ((block % BLOCKS) + BLOCKS) % BLOCKS;
       const offset = pos - block * BLOCK;
       const n = Math.min(BLOCK - offset, out.length - i);
-      if (pos >= 0 && this.#stamp[slot] === block) out.set(this.#pcm.subarray(slot * BLOCK + offset, slot * BLOCK + offset + n), i);
-      else out.fill(0, i, i + n);
+      if (pos >= 0 && this.#stamp[slot] === block) {
+        const from = slot * BLOCK + offset - i;
+        for (let k = i; k < i + n; k++) out[k] = store[from + k] as number;
+      } else out.fill(0, i, i + n);
       i += n;
       pos += n;
     }

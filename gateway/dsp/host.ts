@@ -58,6 +58,9 @@ export interface DspHostOptions {
   readonly onError?: ((error: unknown) => void) | undefined;
 }
 
+/** Young-generation bound of a DSP thread (MB). */
+const DSP_YOUNG_GENERATION_MB = 4;
+
 function threadLane(onReport: (report: TickReport) => void): { lane: Lane; port: MessagePort } {
   const pool = new Piscina<DspTask, unknown>({
     filename: fileURLToPath(new URL('./worker-bootstrap.mjs', import.meta.url)),
@@ -67,6 +70,10 @@ function threadLane(onReport: (report: TickReport) => void): { lane: Lane; port:
     // The thread holds calls' state: it must never be reaped for idleness.
     idleTimeout: 2 ** 31 - 1,
     atomics: 'disabled',
+    // The thread's data lives in typed arrays made once per call; per frame it allocates a few
+    // hundred bytes. V8's default young generation (grown under load to tens of MB) would only
+    // hold garbage longer: a small one keeps the thread's footprint flat as calls are added.
+    resourceLimits: { maxYoungGenerationSizeMb: DSP_YOUNG_GENERATION_MB },
   });
   const { port1, port2 } = new MessageChannel();
   port1.on('message', onReport);

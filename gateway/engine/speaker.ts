@@ -16,8 +16,12 @@ export type PieceKind = 'answer' | 'tool' | 'filler' | 'phrase';
 /** Audio of one piece, buffered between synthesis and the writer. */
 interface PieceAudio {
   readonly chunks: Int16Array[];
+  /** Samples in `chunks`. */
+  samples: number;
   done: boolean;
   failed: boolean;
+  /** Synthesis waiting for the writer to take audio (the piece holds its bound). */
+  room: (() => void) | undefined;
 }
 
 /** One spoken piece. */
@@ -51,6 +55,13 @@ const HEARD_TOLERANCE_MS = 40;
 const MS_PER_CHAR_ESTIMATE = 65;
 /** Pieces synthesized at once: the next two sentences are ready before they are due, without a request per sentence of a long answer. */
 const MAX_PARALLEL_SYNTHESIS = 3;
+/**
+ * Audio a piece holds ahead of the writer (ms). Beyond it, synthesis stops reading the TTS stream
+ * until the writer catches up: the rest waits in the provider's socket or queue, not in per-call
+ * buffers that would hold a long answer's whole audio. TTS faster than real time refills the lead
+ * long before it is played out.
+ */
+const MAX_AHEAD_MS = 1000;
 
 export class Speaker {
   readonly pieces: SpokenPiece[] = [];
@@ -72,7 +83,14 @@ export class Speaker {
     this.#deps = deps;
     this.#signal = signal;
     this.#gated = options.gated ?? false;
-    signal.addEventListener('abort', () => this.#notify(), { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        this.#notify();
+        for (const piece of this.pieces) this.#makeRoom(piece);
+      },
+      { once: true },
+    );
     this.#done = this.#run();
     // The writer's failure surfaces through `finish()`; never as an unhandled rejection.
     this.#done.catch(() => undefined);
@@ -91,7 +109,7 @@ export class Speaker {
   /** Queues a piece; its synthesis starts now. Empty text is ignored. */
   say(text: string, o: { style: Style; voice: TtsVoice; rate: number; kind: PieceKind; round?: number }): SpokenPiece | undefined {
     if (this.#ended || this.#signal.aborted || text.trim() === '') return undefined;
-    const piece: SpokenPiece = { text, style: o.style, kind: o.kind, round: o.round ?? 0, segmentId: this.#deps.nextSegmentId(), writtenSamples: 0, audio: { chunks: [], done: false, failed: false } };
+    const piece: SpokenPiece = { text, style: o.style, kind: o.kind, round: o.round ?? 0, segmentId: this.#deps.nextSegmentId(), writtenSamples: 0, audio: { chunks: [], samples: 0, done: false, failed: false, room: undefined } };
     this.pieces.push(piece);
     this.#waiting.push(() => this.#synthesize(piece, o.voice, o.rate));
     this.#startSynthesis();
@@ -144,6 +162,7 @@ export class Speaker {
 
   async #synthesize(piece: SpokenPiece, voice: TtsVoice, rate: number): Promise<void> {
     const startedAt = this.#deps.now();
+    const maxAhead = (this.#deps.outbound.sampleRateHz * MAX_AHEAD_MS) / 1000;
     try {
       for await (const chunk of this.#deps.tts.synthesize({ text: piece.text, voice, style: piece.style, rate, sampleRateHz: this.#deps.outbound.sampleRateHz }, this.#signal)) {
         if (!this.#firstByteReported) {
@@ -151,7 +170,9 @@ export class Speaker {
           this.#deps.onTtsFirstByte?.(this.#deps.now() - startedAt);
         }
         piece.audio.chunks.push(chunk);
+        piece.audio.samples += chunk.length;
         this.#notify();
+        if (piece.audio.samples >= maxAhead && !this.#signal.aborted) await new Promise<void>((resolve) => (piece.audio.room = resolve));
       }
     } catch (error) {
       piece.audio.failed = true;
@@ -180,6 +201,8 @@ export class Speaker {
       for (;;) {
         const chunk = piece.audio.chunks.shift();
         if (chunk !== undefined) {
+          piece.audio.samples -= chunk.length;
+          this.#makeRoom(piece);
           await this.#write(chunk, tag, piece);
           continue;
         }
@@ -202,6 +225,13 @@ export class Speaker {
     }
     await this.#deps.outbound.write(chunk, tag, this.#signal);
     piece.writtenSamples += chunk.length;
+  }
+
+  /** Lets a piece's synthesis read on (the writer took audio, or the turn was aborted). */
+  #makeRoom(piece: SpokenPiece): void {
+    const room = piece.audio.room;
+    piece.audio.room = undefined;
+    room?.();
   }
 
   #change(): Promise<void> {

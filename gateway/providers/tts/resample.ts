@@ -89,7 +89,12 @@ export async function* pcm16FromBytes(stream: AsyncIterable<Uint8Array>): AsyncG
     const even = bytes.length - (bytes.length % 2);
     if (even < bytes.length) carry = bytes[bytes.length - 1];
     if (even === 0) continue;
-    // Copy into an aligned buffer: the view may start at an odd offset.
+    if (bytes.byteOffset % 2 === 0) {
+      // Aligned: a view of the chunk's own memory, no copy (PCM is little-endian, as is every host we run on).
+      yield new Int16Array(bytes.buffer, bytes.byteOffset, even / 2);
+      continue;
+    }
+    // Copy into an aligned buffer: the view starts at an odd offset.
     const out = new Int16Array(even / 2);
     new Uint8Array(out.buffer).set(bytes.subarray(0, even));
     yield out;
