@@ -129,17 +129,20 @@ export class Resampler {
   }
 
   /**
-   * Resamples `input` into `output` and returns how many samples were written. Allocation-free.
-   * @throws RangeError if `output` is shorter than `maxOutputLength(input.length)`.
+   * Resamples `input[start…end)` (all of it by default) into `output` and returns how many samples
+   * were written. Allocation-free: a range instead of a view of the input.
+   * @throws RangeError if `output` is shorter than `maxOutputLength(end - start)`, or the range is outside `input`.
    */
-  process(input: Int16Array, output: Int16Array): number {
+  process(input: Int16Array, output: Int16Array, start = 0, end = input.length): number {
+    if (!(start >= 0 && start <= end && end <= input.length)) throw new RangeError(`range ${start}…${end} outside input of ${input.length}`);
+    const count = end - start;
     if (this.taps === 0) {
-      if (output.length < input.length) throw new RangeError(`output holds ${output.length}, need ${input.length}`);
-      output.set(input);
-      return input.length;
+      if (output.length < count) throw new RangeError(`output holds ${output.length}, need ${count}`);
+      for (let i = 0; i < count; i++) output[i] = input[start + i] as number;
+      return count;
     }
-    if (output.length < this.maxOutputLength(input.length)) {
-      throw new RangeError(`output holds ${output.length}, need ${this.maxOutputLength(input.length)}`);
+    if (output.length < this.maxOutputLength(count)) {
+      throw new RangeError(`output holds ${output.length}, need ${this.maxOutputLength(count)}`);
     }
     const coef = this.#coef;
     const history = this.#history;
@@ -149,7 +152,7 @@ export class Resampler {
     let pos = this.#pos;
     let phase = this.#phase;
     let written = 0;
-    for (let i = 0; i < input.length; i++) {
+    for (let i = start; i < end; i++) {
       const x = input[i] as number;
       history[pos] = x;
       history[pos + taps] = x;

@@ -68,7 +68,9 @@ interface Segment {
 }
 
 interface WriteJob {
-  pcm: Int16Array;
+  readonly pcm: Int16Array;
+  /** Samples of `pcm` already moved into the queue. */
+  offset: number;
   readonly seg: Segment;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
@@ -158,6 +160,7 @@ export class OutboundPacer implements OutboundAudio {
     return new Promise<void>((resolve, reject) => {
       const job: WriteJob = {
         pcm,
+        offset: 0,
         seg,
         resolve,
         reject,
@@ -332,13 +335,13 @@ export class OutboundPacer implements OutboundAudio {
     const down = this.#resampler.down;
     while (this.#jobs.length > 0) {
       const job = this.#jobs[0] as WriteJob;
-      while (job.pcm.length > 0) {
+      while (job.offset < job.pcm.length) {
         const room = Math.min(this.#queue.freeSamples(), this.#scratch.length) - 2;
-        const take = Math.min(job.pcm.length, Math.floor((room * down) / up));
+        const take = Math.min(job.pcm.length - job.offset, Math.floor((room * down) / up));
         if (take <= 0) return;
-        const n = this.#resampler.process(job.pcm.subarray(0, take), this.#scratch);
+        const n = this.#resampler.process(job.pcm, this.#scratch, job.offset, job.offset + take);
         this.#queue.append(this.#scratch, job.seg, n);
-        job.pcm = job.pcm.subarray(take);
+        job.offset += take;
       }
       this.#jobs.shift();
       job.signal.removeEventListener('abort', job.onAbort);
