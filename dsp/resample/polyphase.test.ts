@@ -128,6 +128,25 @@ describe('Resampler streaming', () => {
     expect(Array.from(again)).toEqual(Array.from(first));
   });
 
+  it('resamples a range of its input exactly as a view of that range', () => {
+    const input = tone(440, 16000, 0.1);
+    const viaView = new Resampler(16000, 24000);
+    const viaRange = new Resampler(16000, 24000);
+    const a = new Int16Array(viaView.maxOutputLength(160));
+    const b = new Int16Array(viaRange.maxOutputLength(160));
+    for (let i = 0; i < input.length; i += 160) {
+      const n = viaView.process(input.subarray(i, i + 160), a);
+      expect(viaRange.process(input, b, i, i + 160)).toBe(n);
+      expect(Array.from(b.subarray(0, n))).toEqual(Array.from(a.subarray(0, n)));
+    }
+    const same = new Resampler(16000, 16000);
+    const out = new Int16Array(2);
+    expect(same.process(new Int16Array([1, 2, 3, 4]), out, 1, 3)).toBe(2);
+    expect(Array.from(out)).toEqual([2, 3]);
+    expect(() => same.process(new Int16Array(4), out, 3, 5)).toThrow(RangeError);
+    expect(() => same.process(new Int16Array(4), out, 2, 1)).toThrow(RangeError);
+  });
+
   it('refuses bad rates and short outputs', () => {
     expect(() => new Resampler(0, 16000)).toThrow(RangeError);
     expect(() => new Resampler(16000, 16000.5)).toThrow(RangeError);

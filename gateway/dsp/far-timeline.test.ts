@@ -19,6 +19,16 @@ describe('FarTimeline', () => {
     expect(out[140]).toBe(0); // past the end of what was played
   });
 
+  it('lays only the given prefix of a reused buffer', () => {
+    const t = new FarTimeline();
+    const buf = ramp(400, 1);
+    t.write(buf, 1000, 320);
+    const out = new Int16Array(400);
+    t.read(out, 1000);
+    expect(out[319]).toBe(320);
+    expect(out[320]).toBe(0);
+  });
+
   it('snaps a frame starting within 1 ms of the previous end onto it, and forgets old audio after wrapping', () => {
     const t = new FarTimeline();
     t.write(ramp(320, 1), 0);
