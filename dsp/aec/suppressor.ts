@@ -191,43 +191,63 @@ export class ResidualEchoSuppressor {
     this.eCh.push(e);
     this.yCh.push(y);
     this.eCh.analyzeWith(this.yCh, this.eRe, this.eIm, this.yRe, this.yIm);
+    // Arrays in locals: the loop body is pure element access (hot path, once per block per call).
+    const eRe = this.eRe;
+    const eIm = this.eIm;
+    const yRe = this.yRe;
+    const yIm = this.yIm;
+    const errorPower = this.errorPower;
+    const echoPower = this.echoPower;
+    const nearPower = this.nearPower;
+    const seyRe = this.seyRe;
+    const seyIm = this.seyIm;
+    const see = this.see;
+    const syy = this.syy;
+    const coherence = this.coherence;
+    const ratio = this.ratio;
+    const residual = this.residual;
+    const smoothPower = this.smoothPower;
+    const noise = this.noise;
+    const from = this.evidenceFrom;
+    const to = this.evidenceTo;
     let es = 0;
     let ss = 0;
     let sb = 0;
     for (let f = 0; f < K; f++) {
-      const pe = this.eRe[f]! * this.eRe[f]! + this.eIm[f]! * this.eIm[f]!;
-      const py = this.yRe[f]! * this.yRe[f]! + this.yIm[f]! * this.yIm[f]!;
-      this.errorPower[f] = pe;
-      this.echoPower[f] = py;
+      const er = eRe[f]!;
+      const ei = eIm[f]!;
+      const yr = yRe[f]!;
+      const yi = yIm[f]!;
+      const pe = er * er + ei * ei;
+      const py = yr * yr + yi * yi;
+      errorPower[f] = pe;
+      echoPower[f] = py;
       // Coherence of E and Y over ≈ 30 ms: residual echo is a (slowly changing) linear function of
       // the echo estimate, the caller's speech is not.
-      const er = this.eRe[f]!;
-      const ei = this.eIm[f]!;
-      const yr = this.yRe[f]!;
-      const yi = this.yIm[f]!;
-      this.nearPower[f] = (er + yr) * (er + yr) + (ei + yi) * (ei + yi);
-      const cr = this.seyRe[f]! + COH_RATE * (er * yr + ei * yi - this.seyRe[f]!);
-      const ci = this.seyIm[f]! + COH_RATE * (ei * yr - er * yi - this.seyIm[f]!);
-      const sE = this.see[f]! + COH_RATE * (pe - this.see[f]!);
-      const sY = this.syy[f]! + COH_RATE * (py - this.syy[f]!);
-      this.seyRe[f] = cr;
-      this.seyIm[f] = ci;
-      this.see[f] = sE;
-      this.syy[f] = sY;
+      nearPower[f] = (er + yr) * (er + yr) + (ei + yi) * (ei + yi);
+      const cr = seyRe[f]! + COH_RATE * (er * yr + ei * yi - seyRe[f]!);
+      const ci = seyIm[f]! + COH_RATE * (ei * yr - er * yi - seyIm[f]!);
+      const sE = see[f]! + COH_RATE * (pe - see[f]!);
+      const sY = syy[f]! + COH_RATE * (py - syy[f]!);
+      seyRe[f] = cr;
+      seyIm[f] = ci;
+      see[f] = sE;
+      syy[f] = sY;
       const coh = (cr * cr + ci * ci) / (sE * sY + 1e-30);
-      this.coherence[f] = coh;
-      const r = this.ratio[f]! * py;
-      this.residual[f] = r;
+      coherence[f] = coh;
+      const r = ratio[f]! * py;
+      residual[f] = r;
       // Noise floor: minimum of the ≈ 100 ms smoothed power, creeping up ≈ 2 dB/s.
-      const sp = this.smoothPower[f]! + 0.1 * (pe - this.smoothPower[f]!);
-      this.smoothPower[f] = sp;
-      const n = this.noise[f]!;
-      this.noise[f] = sp < n || n === 0 ? sp : n * 1.005;
-      const nb = NOISE_BIAS * this.noise[f]!;
+      const sp = smoothPower[f]! + 0.1 * (pe - smoothPower[f]!);
+      smoothPower[f] = sp;
+      const n = noise[f]!;
+      const floor = sp < n || n === 0 ? sp : n * 1.005;
+      noise[f] = floor;
+      const nb = NOISE_BIAS * floor;
       es += pe;
       // Near-end speech evidence: well above the residual model and above the echo estimate itself
       // (where the filter is momentarily wrong, the residual can reach the echo, not exceed it).
-      if (f >= this.evidenceFrom && f < this.evidenceTo && coh < COH_SPEECH && pe > SPEECH_OVER_RESIDUAL * (r + nb) && pe > SPEECH_OVER_ECHO * (py + nb)) {
+      if (f >= from && f < to && coh < COH_SPEECH && pe > SPEECH_OVER_RESIDUAL * (r + nb) && pe > SPEECH_OVER_ECHO * (py + nb)) {
         ss += pe;
         sb++;
       }
