@@ -66,7 +66,16 @@ function heldOutbound() {
   return outbound;
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 5));
+/** Lets every pending promise and stream step run (event-loop turns, no timer). */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
+}
+
+/** Settles until `ok()` holds; fails if it never does. */
+async function until(ok: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setImmediate(r));
+  if (!ok()) throw new Error(`never: ${what}`);
+}
 
 describe('Speaker', () => {
   it('reads each piece of a long answer at most ~1 s ahead of the writer, and loses nothing', async () => {
@@ -83,9 +92,9 @@ describe('Speaker', () => {
     expect(pulled.get('two')).toBeLessThanOrEqual(11);
     expect(pulled.get('two')).toBeGreaterThanOrEqual(10);
     // The caller hears everything: synthesis reads on as the writer takes audio.
-    for (let i = 0; i < 70 && outbound.taken.length < 60; i++) {
+    while (outbound.taken.length < 60) {
+      await until(() => outbound.waiting > 0, 'a write waiting');
       outbound.take(1);
-      await settle();
     }
     await done;
     expect(pulled.get('one')).toBe(30);
@@ -107,7 +116,7 @@ describe('Speaker', () => {
     expect(finished.size).toBe(0);
     abort.abort(new Error('barge-in'));
     await expect(done).rejects.toThrow('barge-in');
-    await settle();
+    await until(() => finished.size === 2, 'both syntheses ended');
     expect([...finished].sort()).toEqual(['one', 'two']);
   });
 });
