@@ -3,8 +3,8 @@
  * waiting for its `ready` message, and stopping it: politely over IPC, then SIGTERM, then SIGKILL.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { availableParallelism } from 'node:os';
-import { closeSync, openSync } from 'node:fs';
+import { availableParallelism, setPriority } from 'node:os';
+import { closeSync, openSync, readdirSync } from 'node:fs';
 import { ChildChannel, type ChildMessage } from './ipc.ts';
 
 /** A started child. */
@@ -23,7 +23,8 @@ export interface BenchChild {
 
 /**
  * Spawns `node --import tsx <entry>` with `env` added, output appended to `logFile`, optionally
- * pinned to `cpus` (a `taskset -c` list such as `1` or `0-1`). Extra Node
+ * pinned to `cpus` (a `taskset -c` list such as `1` or `0-1`) and run at niceness `nice` (every
+ * thread of the child inherits it). Extra Node
  * flags for the children (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the gateway under
  * load) come from `BENCH_CHILD_NODE_FLAGS`, read here because this is the bench's entry side.
  * @throws when the child fails to start or is not ready within `readyTimeoutMs`.
@@ -33,14 +34,15 @@ export async function startChild(
   entry: string,
   env: Record<string, string>,
   logFile: string,
-  options: { readyTimeoutMs?: number; cpus?: string } = {},
+  options: { readyTimeoutMs?: number; cpus?: string; nice?: number } = {},
 ): Promise<BenchChild> {
   const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
   const log = openSync(logFile, 'a');
   const flags = (process.env.BENCH_CHILD_NODE_FLAGS ?? '').split(/\s+/).filter((f) => f !== '');
   const node = [process.execPath, ...flags, '--import', 'tsx', entry];
-  // `taskset -c` pins the child (all its threads) to the given CPUs.
-  const [command, ...argv] = options.cpus === undefined ? node : ['taskset', '-c', options.cpus, ...node];
+  // `taskset -c` pins the child (all its threads) to the given CPUs; `nice -n` lowers their priority.
+  const pinned = options.cpus === undefined ? node : ['taskset', '-c', options.cpus, ...node];
+  const [command, ...argv] = options.nice === undefined || options.nice === 0 ? pinned : ['nice', '-n', String(options.nice), ...pinned];
   const child = spawn(command!, argv, {
     stdio: ['ignore', log, log, 'ipc'],
     env: { ...process.env, ...env },
@@ -116,6 +118,30 @@ export function otherCpus(list: string, cores: number = availableParallelism()):
   for (const c of taken) if (c >= cores) throw new Error(`CPU ${c} does not exist (this machine has ${cores})`);
   const rest = Array.from({ length: cores }, (_, i) => i).filter((c) => !taken.has(c));
   return rest.length === 0 ? undefined : rest.join(',');
+}
+
+/**
+ * Sets the niceness of every thread of this process (Linux keeps one per thread; threads started
+ * later inherit it from the thread that starts them). Raising it needs no privilege; lowering it
+ * back does, so a process niced for a bench stays so until it exits.
+ * @returns false when a thread's priority could not be set.
+ */
+export function niceThisProcess(nice: number): boolean {
+  let tids: number[];
+  try {
+    tids = readdirSync('/proc/self/task').map(Number);
+  } catch {
+    tids = [0]; // no /proc: the calling thread only
+  }
+  let ok = true;
+  for (const tid of tids) {
+    try {
+      setPriority(tid, nice);
+    } catch {
+      ok = false;
+    }
+  }
+  return ok;
 }
 
 /** Pins every thread of this process to `list` (best effort: false when taskset fails). */

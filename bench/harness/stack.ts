@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { signMediaToken } from '../../control/contract/index.ts';
 import { scrapeMetrics, type PromText } from '../lib/prometheus.ts';
-import { otherCpus, pinThisProcess, startChild, type BenchChild } from './child.ts';
+import { niceThisProcess, otherCpus, pinThisProcess, startChild, type BenchChild } from './child.ts';
 import type { ChildStats, StandinLateness } from './ipc.ts';
 import type { StandinsChildOptions } from './standins-child.ts';
 
@@ -45,6 +45,13 @@ export interface StackOptions {
   readonly config?: Record<string, unknown>;
   /** Pin the gateway to these CPUs (`taskset -c` list) and everything else to the others. */
   readonly gatewayCpus?: string;
+  /**
+   * Niceness of the load generator: this process (the callers), the stand-ins and control; the
+   * gateway keeps the default. With callers and gateway on the same cores, the load generator
+   * then cannot delay the gateway's threads, which on a deployment run on cores of their own.
+   * Default 0 (everything at the same priority).
+   */
+  readonly loadNice?: number;
 }
 
 /** One call created in control, with the media URL a carrier would get. */
@@ -89,7 +96,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   })());
   // Gateway on its CPUs, everything else (callers, stand-ins, control) on the rest.
   const rest = options.gatewayCpus === undefined ? undefined : otherCpus(options.gatewayCpus);
-  const pinRest = rest === undefined ? {} : { cpus: rest };
+  const loadNice = options.loadNice ?? 0;
+  const pinRest = { ...(rest === undefined ? {} : { cpus: rest }), ...(loadNice !== 0 ? { nice: loadNice } : {}) };
   if (rest !== undefined && !pinThisProcess(rest)) throw new Error('taskset could not pin the bench process (is util-linux installed?)');
   try {
     const standinOptions: StandinsChildOptions = {
@@ -132,6 +140,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...(options.gatewayCpus !== undefined ? { cpus: options.gatewayCpus } : {}),
     });
     closers.push(() => gateway.close());
+    // Only now: a child inherits its parent's niceness, and the gateway must not.
+    if (loadNice !== 0 && !niceThisProcess(loadNice)) throw new Error(`could not set the bench process's niceness to ${loadNice}`);
 
     let callBatch = 0;
     return {
