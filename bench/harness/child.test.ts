@@ -1,8 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { otherCpus, parseCpuList, startChild } from './child.ts';
+
+/** Niceness of every thread of `pid` (Linux: field 19 of /proc/<pid>/task/<tid>/stat). */
+function threadNiceness(pid: number | 'self'): number[] {
+  return readdirSync(`/proc/${pid}/task`).map((tid) => {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
+}
 import type { ChildStats } from './ipc.ts';
 
 const entry = join(import.meta.dirname, 'fixtures', 'test-child.ts');
@@ -34,6 +43,45 @@ describe('bench child processes', () => {
 
   it('reports a child that fails to start, naming its log', async () => {
     await expect(startChild('broken', entry, { FAIL_START: '1' }, join(dir, 'c.log'))).rejects.toThrow(/broken failed to start: cannot start: bad config.*c\.log/);
+  });
+});
+
+describe('niceness of the load generator', () => {
+  it('starts a child with every thread at the niceness asked for', async () => {
+    const child = await startChild('niced', entry, {}, join(dir, 'd.log'), { nice: 7 });
+    try {
+      const nice = threadNiceness(child.pid);
+      expect(nice.length).toBeGreaterThan(1);
+      expect(new Set(nice)).toEqual(new Set([7]));
+    } finally {
+      await child.close();
+    }
+  });
+
+  it('renices every thread of a running process, worker threads started before included', () => {
+    const here = JSON.stringify(join(import.meta.dirname, 'child.ts'));
+    const script = `
+      import { Worker } from 'node:worker_threads';
+      import { readdirSync, readFileSync } from 'node:fs';
+      import { niceThisProcess } from ${here};
+      const w = new Worker('setInterval(() => {}, 1000)', { eval: true });
+      await new Promise((r) => w.once('online', r));
+      const ok = niceThisProcess(6);
+      const nice = readdirSync('/proc/self/task').map((tid) => {
+        const stat = readFileSync('/proc/self/task/' + tid + '/stat', 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      });
+      console.log(JSON.stringify({ ok, nice }));
+      process.exit(0);`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ok: boolean; nice: number[] };
+    expect(out.ok).toBe(true);
+    // Main thread, the worker, libuv's and V8's helper threads.
+    expect(out.nice.length).toBeGreaterThan(2);
+    expect(new Set(out.nice)).toEqual(new Set([6]));
+    // This process (the test runner) is untouched.
+    expect(threadNiceness('self')).toContain(0);
   });
 });
 

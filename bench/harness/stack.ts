@@ -48,7 +48,7 @@ export interface StackOptions {
   /**
    * Niceness of the load generator: this process (the callers), the stand-ins and control; the
    * gateway keeps the default. With callers and gateway on the same cores, the load generator
-   * then cannot delay the gateway's threads, which on a deployment run on cores of their own.
+   * then yields to the gateway's threads, which on a deployment run on cores of their own.
    * Default 0 (everything at the same priority).
    */
   readonly loadNice?: number;
