@@ -62,6 +62,12 @@ const MAX_PARALLEL_SYNTHESIS = 3;
  * long before it is played out.
  */
 const MAX_AHEAD_MS = 1000;
+/**
+ * Audio a piece the writer has not reached yet holds (ms): enough to start it without a gap (its
+ * synthesis reads on the moment the writer takes from it, with the next audio already waiting in
+ * the socket or the provider's queue), instead of a second of audio per sentence waiting its turn.
+ */
+const QUEUED_AHEAD_MS = 200;
 
 export class Speaker {
   readonly pieces: SpokenPiece[] = [];
@@ -72,6 +78,8 @@ export class Speaker {
   #wake: (() => void) | undefined;
   #firstWrite = false;
   #firstByteReported = false;
+  /** The piece the writer is on (its synthesis may run the full lead ahead). */
+  #writing: SpokenPiece | undefined;
   readonly #done: Promise<void>;
 
   constructor(
@@ -163,6 +171,7 @@ export class Speaker {
   async #synthesize(piece: SpokenPiece, voice: TtsVoice, rate: number): Promise<void> {
     const startedAt = this.#deps.now();
     const maxAhead = (this.#deps.outbound.sampleRateHz * MAX_AHEAD_MS) / 1000;
+    const maxQueued = (this.#deps.outbound.sampleRateHz * QUEUED_AHEAD_MS) / 1000;
     try {
       for await (const chunk of this.#deps.tts.synthesize({ text: piece.text, voice, style: piece.style, rate, sampleRateHz: this.#deps.outbound.sampleRateHz }, this.#signal)) {
         if (!this.#firstByteReported) {
@@ -172,7 +181,9 @@ export class Speaker {
         piece.audio.chunks.push(chunk);
         piece.audio.samples += chunk.length;
         this.#notify();
-        if (piece.audio.samples >= maxAhead && !this.#signal.aborted) await new Promise<void>((resolve) => (piece.audio.room = resolve));
+        // Woken when the writer takes audio of this piece (it is then the writer's, with the full lead).
+        const bound = piece === this.#writing ? maxAhead : maxQueued;
+        if (piece.audio.samples >= bound && !this.#signal.aborted) await new Promise<void>((resolve) => (piece.audio.room = resolve));
       }
     } catch (error) {
       piece.audio.failed = true;
@@ -197,6 +208,7 @@ export class Speaker {
         await this.#change();
       }
       const piece = this.pieces[i] as SpokenPiece;
+      this.#writing = piece;
       const tag: SegmentTag = { turnId: this.turnId, segmentId: piece.segmentId };
       for (;;) {
         const chunk = piece.audio.chunks.shift();
