@@ -1,9 +1,12 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { otherCpus, parseCpuList, startChild } from './child.ts';
+import type { ChildStats } from './ipc.ts';
 
 /** Niceness of every thread of `pid` (Linux: field 19 of /proc/<pid>/task/<tid>/stat). */
 function threadNiceness(pid: number | 'self'): number[] {
@@ -12,7 +15,6 @@ function threadNiceness(pid: number | 'self'): number[] {
     return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
   });
 }
-import type { ChildStats } from './ipc.ts';
 
 const entry = join(import.meta.dirname, 'fixtures', 'test-child.ts');
 const dir = mkdtempSync(join(tmpdir(), 'harness-test-'));
@@ -58,30 +60,28 @@ describe('niceness of the load generator', () => {
     }
   });
 
-  it('renices every thread of a running process, worker threads started before included', () => {
+  it('renices every thread of a running process, worker threads started before included', async () => {
     const here = JSON.stringify(join(import.meta.dirname, 'child.ts'));
+    // The process renices itself, reports, and stays alive (its worker) until killed.
     const script = `
       import { Worker } from 'node:worker_threads';
-      import { readdirSync, readFileSync } from 'node:fs';
       import { niceThisProcess } from ${here};
       const w = new Worker('setInterval(() => {}, 1000)', { eval: true });
       await new Promise((r) => w.once('online', r));
-      const ok = niceThisProcess(6);
-      const nice = readdirSync('/proc/self/task').map((tid) => {
-        const stat = readFileSync('/proc/self/task/' + tid + '/stat', 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-      });
-      console.log(JSON.stringify({ ok, nice }));
-      process.exit(0);`;
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
-    expect(r.status, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ok: boolean; nice: number[] };
-    expect(out.ok).toBe(true);
-    // Main thread, the worker, libuv's and V8's helper threads.
-    expect(out.nice.length).toBeGreaterThan(2);
-    expect(new Set(out.nice)).toEqual(new Set([6]));
-    // This process (the test runner) is untouched.
-    expect(threadNiceness('self')).toContain(0);
+      console.log(JSON.stringify({ ok: niceThisProcess(6) }));`;
+    const proc = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const [line] = (await once(createInterface({ input: proc.stdout! }), 'line')) as [string];
+      expect(JSON.parse(line)).toEqual({ ok: true });
+      const nice = threadNiceness(proc.pid!);
+      // Main thread, the worker, libuv's and V8's helper threads.
+      expect(nice.length).toBeGreaterThan(2);
+      expect(new Set(nice)).toEqual(new Set([6]));
+      // This process (the test runner) is untouched.
+      expect(threadNiceness('self')).toContain(0);
+    } finally {
+      proc.kill('SIGKILL');
+    }
   });
 });
 

@@ -97,7 +97,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   // Gateway on its CPUs, everything else (callers, stand-ins, control) on the rest.
   const rest = options.gatewayCpus === undefined ? undefined : otherCpus(options.gatewayCpus);
   const loadNice = options.loadNice ?? 0;
-  const pinRest = { ...(rest === undefined ? {} : { cpus: rest }), ...(loadNice !== 0 ? { nice: loadNice } : {}) };
+  // Niceness 0 leaves the children as they are (startChild adds no `nice`).
+  const pinRest = { ...(rest === undefined ? {} : { cpus: rest }), nice: loadNice };
   if (rest !== undefined && !pinThisProcess(rest)) throw new Error('taskset could not pin the bench process (is util-linux installed?)');
   try {
     const standinOptions: StandinsChildOptions = {
